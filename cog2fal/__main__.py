@@ -1,0 +1,3 @@
+from cog2fal.cli import main
+
+main()

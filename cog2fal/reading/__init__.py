@@ -1,0 +1,1 @@
+"""Reading Cog: cog.yaml, requirements and the predictor's source, statically."""

@@ -1,0 +1,253 @@
+"""Reads cog.yaml of every Cog era into a `CogConfig`.
+
+YAML is composed into nodes first so that every key keeps its line (for `file:line` messages)
+and `python_version: 3.10` keeps its text instead of becoming the float 3.1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cog2fal.errors import CogProjectError
+from cog2fal.project import CogConfig, RunCommand
+
+BUILD_KEYS = {
+    "gpu", "python_version", "python_requirements", "python_packages", "system_packages", "run",
+    "pre_install", "cuda", "cudnn", "sdk_version",
+}
+# Keys Cog accepted at some point that carry nothing a fal app can use; reported, not fatal.
+LEGACY_BUILD_KEYS = {"python_extra_index_urls", "python_find_links", "fast", "cog_runtime",
+                     "python_overrides"}
+TOP_KEYS = {"build", "predict", "run", "train", "image", "model", "concurrency", "environment",
+            "weights"}
+LEGACY_TOP_KEYS = {"examples", "tests"}
+
+
+class _Node:
+    """A composed YAML value with its line and, for scalars, the raw text."""
+
+    __slots__ = ("value", "line", "raw")
+
+    def __init__(self, value: Any, line: int, raw: str | None = None):
+        self.value, self.line, self.raw = value, line, raw
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CogProjectError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None)
+
+
+def _plain(node: yaml.Node, path: str) -> Any:
+    """Node → Python value, keeping the raw text of scalars next to the value."""
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, _Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            result[str(key)] = _plain(value_node, path)
+        return _Node(result, line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_plain(item, path) for item in node.value], line)
+    loader = yaml.SafeLoader("")
+    try:
+        value = loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise CogProjectError(f"invalid YAML value: {exc}", path, line)
+    finally:
+        loader.dispose()
+    return _Node(value, line, node.value)
+
+
+def _unwrap(node: _Node) -> Any:
+    if isinstance(node.value, dict):
+        return {k: _unwrap(v) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_unwrap(v) for v in node.value]
+    return node.value
+
+
+class _Reader:
+    def __init__(self, path: str):
+        self.path = path
+        self.config = CogConfig(path=path)
+
+    def fail(self, message: str, node: _Node) -> CogProjectError:
+        return CogProjectError(message, self.path, node.line)
+
+    def string(self, node: _Node, key: str) -> str | None:
+        if node.value is None:
+            return None
+        if isinstance(node.value, (dict, list)):
+            raise self.fail(f"`{key}` must be a string", node)
+        return node.raw if node.raw is not None else str(node.value)
+
+    def string_list(self, node: _Node, key: str) -> list[str]:
+        if node.value is None:
+            return []
+        if isinstance(node.value, str):  # a lone string where a list belongs
+            return [node.value]
+        if not isinstance(node.value, list):
+            raise self.fail(f"`{key}` must be a list", node)
+        items = []
+        for item in node.value:
+            if isinstance(item.value, (dict, list)) or item.value is None:
+                raise self.fail(f"`{key}` items must be strings", item)
+            items.append(item.raw if item.raw is not None else str(item.value))
+        return items
+
+    def run_list(self, node: _Node, key: str) -> list[RunCommand]:
+        if node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            raise self.fail(f"`{key}` must be a list", node)
+        commands = []
+        for item in node.value:
+            if isinstance(item.value, dict):
+                command = item.value.get("command")
+                if command is None or not isinstance(command.value, str):
+                    raise self.fail(f"`{key}` item needs a `command` string", item)
+                mounts = _unwrap(item.value["mounts"]) if "mounts" in item.value else []
+                if not isinstance(mounts, list) or not all(isinstance(m, dict) for m in mounts):
+                    raise self.fail(f"`{key}` item `mounts` must be a list of mappings", item)
+                commands.append(RunCommand(command.value.strip(), [
+                    {str(k): str(v) for k, v in m.items()} for m in mounts]))
+            elif isinstance(item.value, str):
+                commands.append(RunCommand(item.value.strip()))
+            else:
+                raise self.fail(f"`{key}` items must be strings or {{command, mounts}}", item)
+        return commands
+
+    def read_build(self, build: _Node, prefix: str = "build") -> None:
+        if build.value is None:
+            return
+        if not isinstance(build.value, dict):
+            raise self.fail(f"`{prefix}` must be a mapping", build)
+        cfg = self.config
+        for key, node in build.value.items():
+            cfg.lines[f"{prefix}.{key}"] = node.line
+            if key == "gpu":
+                cfg.gpu = bool(node.value)
+            elif key == "architectures":  # 2021 format: [cpu, gpu]
+                cfg.gpu = "gpu" in self.string_list(node, key)
+            elif key == "python_version":
+                cfg.python_version = self.string(node, key)
+            elif key == "python_requirements":
+                cfg.python_requirements = self.string(node, key)
+            elif key == "python_packages":
+                cfg.python_packages = self.string_list(node, key)
+            elif key == "system_packages":
+                cfg.system_packages = self.string_list(node, key)
+            elif key == "run":
+                cfg.run = self.run_list(node, key)
+            elif key == "pre_install":
+                cfg.pre_install = self.string_list(node, key)
+            elif key == "cuda":
+                cfg.cuda = self.string(node, key)
+            elif key == "cudnn":
+                cfg.cudnn = self.string(node, key)
+            elif key == "sdk_version":
+                cfg.sdk_version = self.string(node, key)
+            else:
+                cfg.ignored_keys.append(f"{prefix}.{key}")
+
+    def read(self, root: _Node) -> CogConfig:
+        cfg = self.config
+        if root.value is None:
+            raise CogProjectError("cog.yaml is empty", self.path, 1)
+        if not isinstance(root.value, dict):
+            raise self.fail("cog.yaml must be a mapping of keys", root)
+        top = root.value
+        for key, node in top.items():
+            cfg.lines[key] = node.line
+        # 2021 format: `model: file.py:Class` and an `environment:` mapping of build settings.
+        model = top.get("model")
+        if model is not None and isinstance(model.value, str) and ".py:" in model.value:
+            cfg.legacy_format = True
+            cfg.predict = model.value
+            cfg.lines["predict"] = model.line
+        elif model is not None:
+            cfg.model = self.string(model, "model")
+        env = top.get("environment")
+        if env is not None and isinstance(env.value, dict):
+            cfg.legacy_format = True
+            self.read_build(env, "environment")
+        elif env is not None:
+            for item in self.string_list(env, "environment"):
+                name, sep, value = item.partition("=")
+                if not sep or not name.replace("_", "a").isalnum() or name[0].isdigit():
+                    raise self.fail(f"`environment` item {item!r} must look like NAME=value", env)
+                cfg.environment[name] = value
+        if "build" in top:
+            self.read_build(top["build"])
+        predict, run = top.get("predict"), top.get("run")
+        if predict is not None and run is not None and run.value is not None:
+            raise self.fail("`run` and `predict` cannot both be set", run)
+        for key, node in (("predict", predict), ("predict", run)):
+            if node is not None and node.value is not None:
+                cfg.predict = self.string(node, key)
+                cfg.lines["predict"] = node.line
+        if "train" in top:
+            cfg.train = self.string(top["train"], "train")
+        if "image" in top:
+            cfg.image = self.string(top["image"], "image")
+        if "concurrency" in top and top["concurrency"].value is not None:
+            conc = top["concurrency"]
+            limit = conc.value.get("max") if isinstance(conc.value, dict) else None
+            if limit is None or not isinstance(limit.value, int) or limit.value < 1:
+                raise self.fail("`concurrency.max` must be an integer of at least 1", conc)
+            cfg.concurrency_max = limit.value
+        if "weights" in top:
+            weights = _unwrap(top["weights"])
+            cfg.weights = weights if isinstance(weights, list) else [weights]
+        for key in top:
+            if key not in TOP_KEYS and key not in LEGACY_TOP_KEYS:
+                cfg.ignored_keys.append(key)
+            elif key in LEGACY_TOP_KEYS:
+                cfg.ignored_keys.append(key)
+        return cfg
+
+
+def find_config(model_dir: Path) -> Path:
+    """MODEL_DIR may be the project folder or the cog.yaml itself."""
+    if model_dir.is_file():
+        return model_dir
+    if not model_dir.exists():
+        raise CogProjectError("no such file or directory", model_dir)
+    path = model_dir / "cog.yaml"
+    if not path.is_file():
+        raise CogProjectError("no cog.yaml in this folder", model_dir)
+    return path
+
+
+def read_config(path: Path, display: str | None = None) -> CogConfig:
+    display = display or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CogProjectError(f"cog.yaml is not UTF-8 text ({exc.reason})", display, 1)
+    except OSError as exc:
+        raise CogProjectError(f"cannot read cog.yaml: {exc.strerror}", display)
+    node = _compose(text, display)
+    if node is None:
+        raise CogProjectError("cog.yaml is empty", display, 1)
+    config = _Reader(display).read(_plain(node, display))
+    if not config.predict:
+        raise CogProjectError("cog.yaml has no `predict:` (or `run:`) entry", display, 1)
+    return config
+
+
+def split_ref(ref: str, config: CogConfig, key: str = "predict") -> tuple[str, str]:
+    """`src/predict.py:Predictor` → (`src/predict.py`, `Predictor`), checked like Cog does."""
+    parts = ref.split(".py:")
+    if len(parts) != 2 or not parts[0] or not parts[1].strip():
+        raise CogProjectError(
+            f"`{key}: {ref}` must be in the form 'predict.py:Predictor'", config.path,
+            config.line_of(key))
+    return parts[0].strip() + ".py", parts[1].strip()

@@ -1,0 +1,150 @@
+"""Python requirements of a Cog project, as fal's `requirements` list wants them.
+
+Lines are parsed with `packaging` (PEP 508); pip's option lines are kept as items, `-r` files
+are expanded (fal has no file to point at), and Cog's own packages are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from cog2fal.errors import CogProjectError
+from cog2fal.project import CogConfig, Finding, Location
+
+COG_RUNTIME = {"cog", "coglet"}
+FAL_PINNED = {"pydantic", "fastapi"}  # fal pins these to the deploying machine's versions
+_OPTION_WITH_VALUE = re.compile(r"^(--extra-index-url|--index-url|-i|--find-links|-f|--trusted-host|--pre)\b")
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+@dataclass
+class RequirementLine:
+    text: str
+    name: str | None  # canonical project name; None for option lines and bare URLs
+    location: Location
+    requirement: Requirement | None = None
+
+    @property
+    def pinned_version(self) -> str | None:
+        if self.requirement is None:
+            return None
+        specs = list(self.requirement.specifier)
+        if len(specs) == 1 and specs[0].operator in ("==", "==="):
+            return specs[0].version.split("+", 1)[0]
+        return None
+
+
+@dataclass
+class Requirements:
+    lines: list[RequirementLine] = field(default_factory=list)
+    removed: list[Finding] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+    def find(self, name: str) -> RequirementLine | None:
+        wanted = canonicalize_name(name)
+        return next((line for line in self.lines if line.name == wanted), None)
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Joins backslash continuations and drops comments, keeping the first line number."""
+    result: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        if raw.rstrip().endswith("\\"):
+            pending += raw.rstrip()[:-1] + " "
+            continue
+        line = _COMMENT.sub("", pending + raw).strip()
+        pending = ""
+        if line:
+            result.append((start, line))
+    if pending.strip():
+        result.append((start, _COMMENT.sub("", pending).strip()))
+    return result
+
+
+def _parse_line(text: str, location: Location) -> RequirementLine:
+    if text.startswith("-") or "://" in text.split(" @ ")[0] and " @ " not in text:
+        return RequirementLine(" ".join(text.split()), None, location)
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as exc:
+        raise CogProjectError(f"invalid requirement {text!r}: {exc}", location.file, location.line)
+    return RequirementLine(text, canonicalize_name(req.name), location, req)
+
+
+def read_requirements(root: Path, config: CogConfig) -> Requirements:
+    """Everything `cog build` would pip-install, with Cog's runtime removed and reported."""
+    result = Requirements()
+    sources: list[tuple[int, str, str]] = []  # (line, text, file)
+    if config.python_requirements:
+        sources.extend(_read_file(root, config.python_requirements, config, set()))
+    for text in config.python_packages:
+        line = config.line_of("build.python_packages") or config.line_of(
+            "environment.python_packages") or 1
+        for part in _split_package_item(text):
+            sources.append((line, part, config.path))
+    for line, text, file in sources:
+        location = Location(file, line)
+        if text.startswith("-e ") or text in ("-e .", "."):
+            result.removed.append(Finding(
+                "C2F010", f"editable install `{text}` dropped; the project's code ships as files",
+                location, "info"))
+            continue
+        parsed = _parse_line(text, location)
+        if parsed.name in COG_RUNTIME:
+            result.removed.append(Finding(
+                "C2F011", f"`{text}` removed: the fal app does not need Cog's runtime",
+                location, "info"))
+            continue
+        if parsed.name in FAL_PINNED and parsed.requirement is not None and parsed.requirement.specifier:
+            result.removed.append(Finding(
+                "C2F012", f"`{text}` removed: fal pins {parsed.name} to the deploying machine's "
+                f"version; check the model works with pydantic 2", location, "warning"))
+            continue
+        result.lines.append(parsed)
+    return result
+
+
+def _split_package_item(text: str) -> list[str]:
+    """`--extra-index-url URL` arrives as one list item; a few people put two specs on one line."""
+    text = text.strip()
+    if _OPTION_WITH_VALUE.match(text) or text.startswith("-"):
+        return [" ".join(text.split())]
+    return [text]
+
+
+def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path]) -> list[tuple[int, str, str]]:
+    path = (root / relative).resolve()
+    display = relative
+    if path in seen:
+        return []
+    seen.add(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CogProjectError(f"requirements file {relative!r} does not exist", config.path,
+                              config.line_of("build.python_requirements"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CogProjectError(f"cannot read requirements file: {exc}", display)
+    items: list[tuple[int, str, str]] = []
+    for number, line in _logical_lines(text):
+        if line.startswith(("-r ", "--requirement ", "-r", "--requirement=")):
+            include = re.sub(r"^(-r|--requirement)[=\s]*", "", line).strip()
+            nested = (path.parent / include).relative_to(root.resolve()).as_posix() \
+                if (path.parent / include).resolve().is_relative_to(root.resolve()) else include
+            items.extend(_read_file(root, nested, config, seen))
+        elif line.startswith(("-c ", "--constraint")):
+            continue
+        else:
+            items.append((number, line, display))
+    return items
