@@ -181,6 +181,7 @@ class Entrypoint:
     name: str
     kind: Literal["class", "function"]
     method: str  # predict / run / train / the function's own name
+    method_owner: str | None = None  # the class that defines the method (may be a base class)
     api: Literal["current", "legacy", "function"] = "current"
     is_async: bool = False
     is_generator: bool = False

@@ -1,0 +1,260 @@
+"""Static evaluation of the small expressions authors write for `choices=` and defaults.
+
+Folds literals, module constants and a handful of pure builtins (`range`, `sorted`, `list`,
+`dict.keys()`, comprehensions, arithmetic) by interpreting the syntax tree. Nothing of the
+user's code is executed; anything outside this subset raises `NotFoldable`.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+class NotFoldable(Exception):
+    """The expression needs the program to run (a call, an import, an unknown name)."""
+
+
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_UNARY: dict[type, Callable[[Any], Any]] = {
+    ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
+}
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_BUILTINS: dict[str, Callable[..., Any]] = {
+    "range": range, "sorted": sorted, "list": list, "tuple": tuple, "set": set, "dict": dict,
+    "len": len, "min": min, "max": max, "str": str, "int": int, "float": float, "bool": bool,
+    "reversed": reversed, "enumerate": enumerate, "zip": zip, "abs": abs, "round": round,
+}
+_METHODS = {
+    dict: {"keys", "values", "items", "get"},
+    str: {"upper", "lower", "strip", "split", "join", "replace", "format", "title", "capitalize"},
+    list: {"index", "count"},
+}
+_MAX_SIZE = 10_000  # a literal bigger than this is not a sensible `choices` list
+
+
+def _limit(value: Any) -> Any:
+    if isinstance(value, range):
+        if len(value) > _MAX_SIZE:
+            raise NotFoldable("range too large")
+    elif isinstance(value, (list, tuple, set, dict, str)) and len(value) > _MAX_SIZE * 10:
+        raise NotFoldable("value too large")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**100:
+        raise NotFoldable("number too large")
+    return value
+
+
+class Folder:
+    """Evaluates expressions against `constants`: a name → source-expression lookup."""
+
+    def __init__(self, constants: Mapping[str, str] | None = None):
+        self.constants = dict(constants or {})
+        self._cache: dict[str, Any] = {}
+        self._active: set[str] = set()
+
+    def fold_source(self, source: str) -> Any:
+        try:
+            tree = ast.parse(source.strip(), mode="eval")
+        except (SyntaxError, ValueError) as exc:
+            raise NotFoldable(str(exc)) from None
+        try:
+            return self._eval(tree.body, {})
+        except NotFoldable:
+            raise
+        except RecursionError:
+            raise NotFoldable("expression nests too deeply") from None
+        except Exception as exc:  # the user's expression would fail at run time too
+            raise NotFoldable(f"{type(exc).__name__}: {exc}") from None
+
+    def constant(self, name: str) -> Any:
+        if name in self._cache:
+            return self._cache[name]
+        if name not in self.constants or name in self._active:
+            raise NotFoldable(f"`{name}` is not a module constant")
+        self._active.add(name)
+        try:
+            value = self.fold_source(self.constants[name])
+        finally:
+            self._active.discard(name)
+        self._cache[name] = value
+        return value
+
+    def _eval(self, node: ast.AST, scope: dict[str, Any]) -> Any:
+        method = getattr(self, f"_eval_{type(node).__name__}", None)
+        if method is None:
+            raise NotFoldable(f"{type(node).__name__} is not foldable")
+        return _limit(method(node, scope))
+
+    def _eval_Constant(self, node: ast.Constant, scope: dict[str, Any]) -> Any:
+        return node.value
+
+    def _eval_Name(self, node: ast.Name, scope: dict[str, Any]) -> Any:
+        if node.id in scope:
+            return scope[node.id]
+        if node.id in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.id]
+        return self.constant(node.id)
+
+    def _eval_List(self, node: ast.List, scope: dict[str, Any]) -> Any:
+        return self._elements(node.elts, scope)
+
+    def _eval_Tuple(self, node: ast.Tuple, scope: dict[str, Any]) -> Any:
+        return tuple(self._elements(node.elts, scope))
+
+    def _eval_Set(self, node: ast.Set, scope: dict[str, Any]) -> Any:
+        return set(self._elements(node.elts, scope))
+
+    def _elements(self, elts: list[ast.expr], scope: dict[str, Any]) -> list[Any]:
+        result: list[Any] = []
+        for elt in elts:
+            if isinstance(elt, ast.Starred):
+                result.extend(self._eval(elt.value, scope))
+            else:
+                result.append(self._eval(elt, scope))
+        return result
+
+    def _eval_Dict(self, node: ast.Dict, scope: dict[str, Any]) -> Any:
+        result: dict[Any, Any] = {}
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                result.update(self._eval(value, scope))
+            else:
+                result[self._eval(key, scope)] = self._eval(value, scope)
+        return result
+
+    def _eval_BinOp(self, node: ast.BinOp, scope: dict[str, Any]) -> Any:
+        op = _BINARY.get(type(node.op))
+        if op is None:
+            raise NotFoldable("operator not foldable")
+        left, right = self._eval(node.left, scope), self._eval(node.right, scope)
+        if isinstance(node.op, ast.Pow) and isinstance(right, (int, float)) and abs(right) > 1000:
+            raise NotFoldable("exponent too large")
+        if isinstance(node.op, ast.Mult) and any(
+                isinstance(v, (str, list, tuple)) for v in (left, right)) and any(
+                isinstance(v, int) and v > _MAX_SIZE for v in (left, right)):
+            raise NotFoldable("repetition too large")
+        return op(left, right)
+
+    def _eval_UnaryOp(self, node: ast.UnaryOp, scope: dict[str, Any]) -> Any:
+        op = _UNARY.get(type(node.op))
+        if op is None:
+            raise NotFoldable("operator not foldable")
+        return op(self._eval(node.operand, scope))
+
+    def _eval_BoolOp(self, node: ast.BoolOp, scope: dict[str, Any]) -> Any:
+        values = [self._eval(v, scope) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return all(values) and values[-1]
+        return next((v for v in values if v), values[-1])
+
+    def _eval_Compare(self, node: ast.Compare, scope: dict[str, Any]) -> Any:
+        left = self._eval(node.left, scope)
+        for op_node, comparator in zip(node.ops, node.comparators):
+            op = _COMPARE.get(type(op_node))
+            if op is None:
+                raise NotFoldable("comparison not foldable")
+            right = self._eval(comparator, scope)
+            if not op(left, right):
+                return False
+            left = right
+        return True
+
+    def _eval_IfExp(self, node: ast.IfExp, scope: dict[str, Any]) -> Any:
+        branch = node.body if self._eval(node.test, scope) else node.orelse
+        return self._eval(branch, scope)
+
+    def _eval_Subscript(self, node: ast.Subscript, scope: dict[str, Any]) -> Any:
+        return self._eval(node.value, scope)[self._eval(node.slice, scope)]
+
+    def _eval_Slice(self, node: ast.Slice, scope: dict[str, Any]) -> Any:
+        parts = [self._eval(p, scope) if p is not None else None
+                 for p in (node.lower, node.upper, node.step)]
+        return slice(*parts)
+
+    def _eval_JoinedStr(self, node: ast.JoinedStr, scope: dict[str, Any]) -> Any:
+        return "".join(str(self._eval(v, scope)) for v in node.values)
+
+    def _eval_FormattedValue(self, node: ast.FormattedValue, scope: dict[str, Any]) -> Any:
+        value = self._eval(node.value, scope)
+        spec = self._eval(node.format_spec, scope) if node.format_spec else ""
+        if node.conversion == ord("r"):
+            value = repr(value)
+        elif node.conversion == ord("s"):
+            value = str(value)
+        return format(value, spec)
+
+    def _eval_Call(self, node: ast.Call, scope: dict[str, Any]) -> Any:
+        args = self._elements(node.args, scope)
+        kwargs = {kw.arg: self._eval(kw.value, scope) for kw in node.keywords if kw.arg}
+        if len(kwargs) != len(node.keywords):
+            raise NotFoldable("**kwargs not foldable")
+        if isinstance(node.func, ast.Name) and node.func.id not in scope \
+                and node.func.id not in self.constants and node.func.id in _BUILTINS:
+            if node.func.id == "sorted" and "key" in kwargs:
+                raise NotFoldable("sorted(key=...) not foldable")
+            return _BUILTINS[node.func.id](*args, **kwargs)
+        if isinstance(node.func, ast.Attribute):
+            target = self._eval(node.func.value, scope)
+            allowed = next((names for kind, names in _METHODS.items() if isinstance(target, kind)), set())
+            if node.func.attr in allowed:
+                return getattr(target, node.func.attr)(*args, **kwargs)
+        raise NotFoldable("call not foldable")
+
+    def _comprehension(self, generators: list[ast.comprehension], scope: dict[str, Any]):
+        if not generators:
+            yield scope
+            return
+        first, rest = generators[0], generators[1:]
+        if first.is_async:
+            raise NotFoldable("async comprehension")
+        for item in self._eval(first.iter, scope):
+            inner = dict(scope)
+            self._bind(first.target, item, inner)
+            if all(self._eval(cond, inner) for cond in first.ifs):
+                yield from self._comprehension(rest, inner)
+
+    def _bind(self, target: ast.AST, value: Any, scope: dict[str, Any]) -> None:
+        if isinstance(target, ast.Name):
+            scope[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = list(value)
+            if len(values) != len(target.elts):
+                raise NotFoldable("unpacking mismatch")
+            for sub, item in zip(target.elts, values):
+                self._bind(sub, item, scope)
+        else:
+            raise NotFoldable("comprehension target not foldable")
+
+    def _eval_ListComp(self, node: ast.ListComp, scope: dict[str, Any]) -> Any:
+        return [self._eval(node.elt, s) for s in self._comprehension(node.generators, scope)]
+
+    def _eval_SetComp(self, node: ast.SetComp, scope: dict[str, Any]) -> Any:
+        return {self._eval(node.elt, s) for s in self._comprehension(node.generators, scope)}
+
+    def _eval_GeneratorExp(self, node: ast.GeneratorExp, scope: dict[str, Any]) -> Any:
+        return [self._eval(node.elt, s) for s in self._comprehension(node.generators, scope)]
+
+    def _eval_DictComp(self, node: ast.DictComp, scope: dict[str, Any]) -> Any:
+        return {self._eval(node.key, s): self._eval(node.value, s)
+                for s in self._comprehension(node.generators, scope)}
+
+
+def is_json_value(value: Any) -> bool:
+    """True for values a JSON schema default or enum can hold."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(is_json_value(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_json_value(v) for k, v in value.items())
+    return False

@@ -1,0 +1,232 @@
+"""The parameters of `predict()`/`run()`/`train()` → `InputField`s, from every Cog generation.
+
+Handles `Input(...)` with keywords or a positional default (Cog's first positional parameter is
+the default), bare annotations and plain defaults, shared descriptors (`Inputs.prompt`), and the
+2021 `@cog.input(name, type=..., help=..., options=...)` decorators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+from cog2fal.errors import CogProjectError
+from cog2fal.project import MISSING, Finding, InputField, Location, TypeRef
+from cog2fal.reading.annotations import AnnotationResolver
+from cog2fal.reading.bindings import Bindings, dotted_name
+from cog2fal.reading.folding import Folder, NotFoldable, is_json_value
+from cog2fal.reading.source import SourceFile
+
+INPUT_KEYWORDS = ("default", "description", "ge", "le", "min_length", "max_length", "regex",
+                  "choices", "deprecated")
+_LEGACY_KEYWORDS = {"type", "default", "min", "max", "options", "help"}
+
+
+@dataclass
+class InputCall:
+    """The parts of one `Input(...)` call; `default` is None when the call gives none."""
+
+    default: cst.BaseExpression | None
+    keywords: dict[str, cst.BaseExpression]
+    node: cst.Call
+
+
+def is_input_call(node: cst.BaseExpression | None, bindings: Bindings) -> bool:
+    return isinstance(node, cst.Call) and bindings.resolve(node.func) == "cog.Input"
+
+
+def split_input_call(call: cst.Call) -> InputCall:
+    default: cst.BaseExpression | None = None
+    keywords: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        if arg.keyword is None and not arg.star and index == 0:
+            default = arg.value
+        elif arg.keyword is not None:
+            if arg.keyword.value == "default":
+                default = arg.value
+            else:
+                keywords[arg.keyword.value] = arg.value
+    return InputCall(default, keywords, call)
+
+
+def shared_input(node: cst.BaseExpression | None, source: SourceFile,
+                 bindings: Bindings) -> cst.Call | None:
+    """`Inputs.prompt` where `class Inputs: prompt = Input(...)` → that Input call."""
+    name = dotted_name(node) if node is not None else None
+    if not name or name.count(".") != 1:
+        return None
+    owner, attr = name.split(".")
+    for statement in source.module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == owner:
+            for item in statement.body.body:
+                if not isinstance(item, cst.SimpleStatementLine):
+                    continue
+                for small in item.body:
+                    target = None
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target, value = small.targets[0].target, small.value
+                    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                        target, value = small.target, small.value
+                    if isinstance(target, cst.Name) and target.value == attr and \
+                            is_input_call(value, bindings):
+                        return value  # type: ignore[return-value]
+    return None
+
+
+class InputReader:
+    def __init__(self, source: SourceFile, bindings: Bindings, resolver: AnnotationResolver,
+                 folder: Folder, findings: list[Finding]):
+        self.source, self.bindings, self.resolver = source, bindings, resolver
+        self.folder, self.findings = folder, findings
+
+    def location(self, node: cst.CSTNode) -> Location:
+        return Location(self.source.display, self.source.line_of(node))
+
+    def fold(self, node: cst.BaseExpression) -> Any:
+        return self.folder.fold_source(self.source.code(node))
+
+    def from_parameters(self, params: list[cst.Param], legacy: dict[str, cst.Call]) -> list[InputField]:
+        fields = []
+        for param in params:
+            name = param.name.value
+            if name in legacy:
+                fields.append(self.from_legacy(name, legacy[name], param))
+            else:
+                fields.append(self.from_param(param))
+        return fields
+
+    def from_param(self, param: cst.Param) -> InputField:
+        name = param.name.value
+        annotation = param.annotation.annotation if param.annotation else None
+        type_ref = self.resolver.resolve(annotation)
+        where = self.location(param)
+        field = InputField(name=name, type=type_ref, location=where)
+        if annotation is None:
+            self.findings.append(Finding(
+                "C2F101", f"input `{name}` has no type annotation; published as a string",
+                where, "warning"))
+            field = InputField(name=name, type=TypeRef("str"), location=where)
+        call = param.default if is_input_call(param.default, self.bindings) else \
+            shared_input(param.default, self.source, self.bindings)
+        if call is not None:
+            self._apply_input_call(field, split_input_call(call))  # type: ignore[arg-type]
+        elif param.default is not None:
+            self._set_default(field, param.default)
+        self._check_type(field)
+        return field
+
+    def from_legacy(self, name: str, decorator: cst.Call, param: cst.Param) -> InputField:
+        where = self.location(decorator)
+        keywords = {arg.keyword.value: arg.value for arg in decorator.args if arg.keyword}
+        type_node = keywords.get("type")
+        type_ref = self.resolver.resolve(type_node) if type_node is not None else TypeRef("str")
+        field = InputField(name=name, type=type_ref, location=where)
+        if "default" in keywords:
+            self._set_default(field, keywords["default"])
+            if field.default is None:  # `default=None` meant optional in the 2021 API
+                field.default = MISSING
+                field.optional_by_none_default = True
+        elif param.default is not None:
+            self._set_default(field, param.default)
+        for cog_key, key in (("min", "ge"), ("max", "le"), ("help", "description"),
+                             ("options", "choices")):
+            if cog_key in keywords:
+                self._set_keyword(field, key, keywords[cog_key])
+        for key in keywords:
+            if key not in _LEGACY_KEYWORDS:
+                self.findings.append(Finding(
+                    "C2F102", f"`@cog.input({name!r}, {key}=...)` is not a Cog option; ignored",
+                    where, "warning"))
+        self._check_type(field)
+        return field
+
+    def _apply_input_call(self, field: InputField, call: InputCall) -> None:
+        if call.default is not None:
+            self._set_default(field, call.default)
+            if field.default is None and field.type.kind != "optional":
+                # Cog ≤ 0.16: `Input(default=None)` on `int` made the input optional.
+                field.default = MISSING
+                field.optional_by_none_default = True
+        for key, value in call.keywords.items():
+            if key in INPUT_KEYWORDS:
+                self._set_keyword(field, key, value)
+            elif key == "default_factory":
+                self.findings.append(Finding(
+                    "C2F103", f"`default_factory` of input `{field.name}` cannot be published "
+                    "in a schema; the input is optional and the factory runs in the model code",
+                    self.location(value), "todo"))
+                field.default_source = self.source.code(value) + "()"
+            elif key == "accept":
+                self.findings.append(Finding(
+                    "C2F104", f"`accept=` of input `{field.name}` has no fal equivalent; dropped",
+                    self.location(value), "info"))
+            else:
+                raise CogProjectError(f"Input() got an unexpected keyword argument {key!r}",
+                                      self.source.display, self.source.line_of(value))
+
+    def _set_default(self, field: InputField, node: cst.BaseExpression) -> None:
+        try:
+            value = self.fold(node)
+        except NotFoldable:
+            value = MISSING
+        if value is not MISSING and isinstance(value, tuple):
+            value = list(value)
+        if value is MISSING or not is_json_value(value):
+            field.default_source = self.source.code(node)
+            self.findings.append(Finding(
+                "C2F105", f"default of input `{field.name}` (`{field.default_source}`) is computed "
+                "at run time; the published input is optional and the model code keeps its default",
+                self.location(node), "todo"))
+            return
+        field.default = value
+
+    def _set_keyword(self, field: InputField, key: str, node: cst.BaseExpression) -> None:
+        try:
+            value = self.fold(node)
+        except NotFoldable as exc:
+            what = "choices" if key == "choices" else f"`{key}`"
+            self.findings.append(Finding(
+                "C2F106" if key == "choices" else "C2F107",
+                f"{what} of input `{field.name}` (`{self.source.code(node)}`) cannot be computed "
+                f"statically ({exc}); published without it — add it to the Input model by hand",
+                self.location(node), "todo"))
+            return
+        if key == "choices":
+            try:
+                value = list(value)
+            except TypeError:
+                value = None
+            if value is None or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
+                                        for v in value):
+                self.findings.append(Finding(
+                    "C2F106", f"choices of input `{field.name}` are not strings or integers; "
+                    "published without them", self.location(node), "todo"))
+                return
+            field.choices = list(dict.fromkeys(value))
+        elif key == "description":
+            field.description = value if isinstance(value, str) else str(value)
+        elif key in ("ge", "le"):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                setattr(field, key, value)
+        elif key in ("min_length", "max_length"):
+            if isinstance(value, int) and not isinstance(value, bool):
+                setattr(field, key, value)
+        elif key == "regex":
+            field.regex = str(value)
+        elif key == "deprecated":
+            field.deprecated = bool(value)
+
+    def _check_type(self, field: InputField) -> None:
+        kind = field.type.kind
+        inner = field.type.inner.kind if kind in ("list", "optional") else None
+        if kind == "unknown" or inner == "unknown":
+            self.findings.append(Finding(
+                "C2F108", f"type `{field.type.describe()}` of input `{field.name}` is not a Cog "
+                "input type cog2fal knows; published as `Any` — check the Input model",
+                field.location, "todo"))
+        if field.type.name == "pathlib" or (inner == "path" and field.type.inner.name == "pathlib"):
+            self.findings.append(Finding(
+                "C2F109", f"input `{field.name}` is annotated with pathlib's `Path`, not Cog's; "
+                "treated as a file URL like `cog.Path`", field.location, "warning"))

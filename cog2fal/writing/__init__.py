@@ -1,0 +1,1 @@
+"""Writing fal: the app file, the rewritten model code, the runtime support module, Dockerfiles."""

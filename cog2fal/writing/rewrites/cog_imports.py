@@ -1,0 +1,174 @@
+"""C2F204: imports of `cog` → the standard library or the shipped `cog2fal_runtime` module.
+
+`cog.Path` becomes `pathlib.Path` (Cog's was a subclass); the rest of Cog's names that the code
+still uses after the other rules come from `cog2fal_runtime`. Names no longer used are dropped.
+Runs last, so that it sees which names the other rules left behind.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cog2fal.reading.bindings import canonical, dotted_name
+from cog2fal.writing.rewrites.base import RewriteContext, Rule
+
+RUNTIME_MODULE = "cog2fal_runtime"
+_PLACEHOLDER = "__cog2fal_removed_import__"
+_STDLIB = {"cog.Path": ("pathlib", "Path"), "cog.URLPath": ("pathlib", "Path")}
+
+
+class _UsedNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # String annotations ("Path") and __all__ entries still need their names.
+        value = node.evaluated_value
+        if isinstance(value, str) and value.replace(".", "").replace("[", "").isidentifier():
+            self.names.add(value.split("[")[0].split(".")[0])
+
+
+def _is_cog(module: str) -> bool:
+    return module == "cog" or module.startswith("cog.")
+
+
+def _import_from(module: str, names: list[tuple[str, str | None]]) -> cst.ImportFrom:
+    return cst.ImportFrom(
+        module=cst.parse_expression(module),  # type: ignore[arg-type]
+        names=[cst.ImportAlias(name=cst.Name(name),
+                               asname=cst.AsName(name=cst.Name(alias)) if alias and alias != name else None)
+               for name, alias in names])
+
+
+class CogImports(Rule):
+    id = "C2F204"
+    summary = "import Cog's names from pathlib or the shipped cog2fal_runtime module"
+
+    def __init__(self, context: RewriteContext):
+        super().__init__(context)
+        self.used: set[str] | None = None
+        self.typing_added = False
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        finder = _UsedNames()
+        node.visit(finder)
+        self.used = finder.names
+        return True
+
+    def _replacement(self, statement: cst.BaseSmallStatement) -> list[cst.BaseSmallStatement] | None:
+        assert self.used is not None
+        if isinstance(statement, cst.ImportFrom) and statement.module is not None \
+                and not statement.relative and _is_cog(dotted_name(statement.module) or ""):
+            module = dotted_name(statement.module) or "cog"
+            if isinstance(statement.names, cst.ImportStar):
+                return [cst.ImportFrom(module=cst.Name(RUNTIME_MODULE), names=cst.ImportStar())]
+            groups: dict[str, list[tuple[str, str | None]]] = {}
+            for alias in statement.names:
+                name = dotted_name(alias.name) or ""
+                local = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+                if local not in self.used:
+                    continue
+                target_module, target_name = _STDLIB.get(canonical(f"{module}.{name}"),
+                                                         (RUNTIME_MODULE, name))
+                groups.setdefault(target_module, []).append((target_name, local))
+            return [_import_from(mod, names) for mod, names in groups.items()]
+        if isinstance(statement, cst.Import):
+            kept: list[cst.ImportAlias] = []
+            replaced: list[cst.BaseSmallStatement] = []
+            for alias in statement.names:
+                full = dotted_name(alias.name) or ""
+                if not _is_cog(full):
+                    kept.append(alias)
+                    continue
+                local = alias.asname.name.value if alias.asname else full.split(".")[0]  # type: ignore[union-attr]
+                if local in self.used:
+                    replaced.append(cst.Import(names=[cst.ImportAlias(
+                        name=cst.Name(RUNTIME_MODULE), asname=cst.AsName(name=cst.Name(local)))]))
+            if len(kept) == len(statement.names):
+                return None
+            if kept:
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                replaced.insert(0, statement.with_changes(names=kept))
+            return replaced
+        return None
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
+                                  updated_node: cst.SimpleStatementLine):
+        new_body: list[cst.BaseSmallStatement] = []
+        changed = False
+        for statement in updated_node.body:
+            replacement = self._replacement(statement)
+            if replacement is None:
+                new_body.append(statement)
+            else:
+                changed = True
+                new_body.extend(replacement)
+        if not changed:
+            return updated_node
+        if self.context.needed_typing and not self.typing_added:
+            self.typing_added = True
+            new_body.insert(0, _import_from("typing", [(n, None) for n in sorted(self.context.needed_typing)]))
+        if not new_body:
+            if any(line.comment for line in updated_node.leading_lines):
+                # Keep the comments that sat above the import; leave_Module moves them down.
+                return updated_node.with_changes(body=[cst.Expr(cst.Name(_PLACEHOLDER))])
+            return cst.RemovalSentinel.REMOVE
+        lines = [cst.SimpleStatementLine(body=[stmt]) for stmt in new_body]
+        lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated_node.trailing_whitespace)
+        return cst.FlattenSentinel(lines)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        updated_node = _move_placeholder_comments(updated_node)
+        if self.context.needed_typing and not self.typing_added:
+            line = cst.SimpleStatementLine(body=[_import_from(
+                "typing", [(n, None) for n in sorted(self.context.needed_typing)])])
+            body = list(updated_node.body)
+            index = _after_docstring_and_future(body)
+            body.insert(index, line)
+            return updated_node.with_changes(body=body)
+        return updated_node
+
+
+def _after_docstring_and_future(body: list[cst.BaseStatement]) -> int:
+    index = 0
+    for index, statement in enumerate(body):  # noqa: B007
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString) and index == 0:
+                continue
+            if isinstance(small, cst.ImportFrom) and dotted_name(small.module or cst.Name("")) == "__future__":
+                continue
+        return index
+    return len(body)
+
+
+def _is_placeholder(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
+        isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Name) \
+        and statement.body[0].value.value == _PLACEHOLDER
+
+
+def _move_placeholder_comments(module: cst.Module) -> cst.Module:
+    body: list[cst.BaseStatement] = []
+    pending: list[cst.EmptyLine] = []
+    for statement in module.body:
+        if _is_placeholder(statement):
+            pending.extend(statement.leading_lines)
+            continue
+        if pending:
+            statement = statement.with_changes(leading_lines=[*pending, *statement.leading_lines])
+            pending = []
+        body.append(statement)
+    if not pending:
+        return module.with_changes(body=body)
+    return module.with_changes(body=body, footer=[*pending, *module.footer])

@@ -1,0 +1,56 @@
+"""C2F202: the 2021 `@cog.input("name", default=..., help=...)` decorators → plain defaults.
+
+The decorators are removed from the entrypoint method; a decorator's default becomes the
+parameter's default (`default=None` stays `None`, the input was optional).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cog2fal.project import Entrypoint
+from cog2fal.writing.rewrites.base import RewriteContext, Rule
+from cog2fal.writing.rewrites.signatures import EntrypointMethods, keep_signature_legal
+
+
+class LegacyInputs(Rule, EntrypointMethods):
+    id = "C2F202"
+    summary = "remove @cog.input decorators, moving their defaults into the signature"
+
+    def __init__(self, context: RewriteContext):
+        Rule.__init__(self, context)
+        EntrypointMethods.__init__(self, context.entrypoints)
+
+    @classmethod
+    def applies(cls, context: RewriteContext) -> bool:
+        return any(entry.api == "legacy" for entry in context.entrypoints)
+
+    def rewrite_function(self, entry: Entrypoint, node: cst.FunctionDef) -> cst.FunctionDef:
+        defaults: dict[str, cst.BaseExpression] = {}
+        kept = []
+        for decorator in node.decorators:
+            call = decorator.decorator
+            if isinstance(call, cst.Call) and self.context.bindings.resolve(call.func) == "cog.input":
+                first = call.args[0].value if call.args else None
+                name = first.evaluated_value if isinstance(first, cst.SimpleString) else None
+                for arg in call.args:
+                    if arg.keyword is not None and arg.keyword.value == "default" and name:
+                        defaults[str(name)] = arg.value
+            else:
+                kept.append(decorator)
+        if len(kept) == len(node.decorators):
+            return node
+
+        def with_default(param: cst.Param) -> cst.Param:
+            default = defaults.get(param.name.value)
+            if default is None or param.default is not None:
+                return param
+            return param.with_changes(default=default, equal=cst.AssignEqual(
+                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+
+        params = keep_signature_legal(node.params, [with_default(p) for p in node.params.params],
+                                      list(node.params.kwonly_params), entry.kind == "class")
+        # The first decorator's blank/comment lines belong to the function: keep them.
+        leading = node.decorators[0].leading_lines if node.decorators and not kept else []
+        return node.with_changes(decorators=kept, params=params,
+                                 leading_lines=[*node.leading_lines, *leading])

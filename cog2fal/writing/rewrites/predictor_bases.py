@@ -1,0 +1,33 @@
+"""C2F203: `class Predictor(BasePredictor)` → `class Predictor:`.
+
+Cog's base classes only marked the class for Cog's loader. A class that calls `super()` or
+Cog's `self.record_metric` keeps a base, imported from the shipped runtime module instead.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cog2fal.writing.rewrites.base import Rule
+
+PREDICTOR_BASES = {"cog.BasePredictor", "cog.BaseRunner", "cog.Predictor", "cog.Model"}
+
+
+class PredictorBases(Rule):
+    id = "C2F203"
+    summary = "drop Cog's predictor base classes"
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        bases = [base for base in updated_node.bases
+                 if self.context.bindings.resolve(base.value) not in PREDICTOR_BASES]
+        if len(bases) == len(updated_node.bases):
+            return updated_node
+        body = self.context.source.code(original_node.body)
+        if "super(" in body or "self.record_metric" in body or "self.scope" in body:
+            return updated_node
+        if not bases and not updated_node.keywords:
+            return updated_node.with_changes(bases=[], lpar=cst.MaybeSentinel.DEFAULT,
+                                             rpar=cst.MaybeSentinel.DEFAULT)
+        if bases and not updated_node.keywords:
+            bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(bases=bases)
