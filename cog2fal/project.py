@@ -152,7 +152,7 @@ class InputField:
 
     @property
     def required(self) -> bool:
-        return self.default is MISSING and not self.optional_by_none_default and self.type.kind != "optional"
+        return self.default is MISSING and not self.optional_by_none_default and not self.default_source
 
 
 @dataclass

@@ -104,10 +104,12 @@ class InputReader:
         where = self.location(param)
         field = InputField(name=name, type=type_ref, location=where)
         if annotation is None:
-            self.findings.append(Finding(
-                "C2F101", f"input `{name}` has no type annotation; published as a string",
-                where, "warning"))
-            field = InputField(name=name, type=TypeRef("str"), location=where)
+            inferred = self._type_of_default(param.default)
+            if inferred is None:
+                self.findings.append(Finding(
+                    "C2F101", f"input `{name}` has no type annotation; published as a string",
+                    where, "warning"))
+            field = InputField(name=name, type=inferred or TypeRef("str"), location=where)
         call = param.default if is_input_call(param.default, self.bindings) else \
             shared_input(param.default, self.source, self.bindings)
         if call is not None:
@@ -116,6 +118,19 @@ class InputReader:
             self._set_default(field, param.default)
         self._check_type(field)
         return field
+
+    def _type_of_default(self, node: cst.BaseExpression | None) -> TypeRef | None:
+        """`seed=0` without an annotation: the default's type is what the author meant."""
+        if node is None or is_input_call(node, self.bindings):
+            return None
+        try:
+            value = self.fold(node)
+        except NotFoldable:
+            return None
+        for kind in (bool, int, float, str):
+            if type(value) is kind:
+                return TypeRef(kind.__name__)  # type: ignore[arg-type]
+        return None
 
     def from_legacy(self, name: str, decorator: cst.Call, param: cst.Param) -> InputField:
         where = self.location(decorator)

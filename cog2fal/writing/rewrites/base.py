@@ -21,6 +21,7 @@ class RewriteContext:
     todos: list[Finding] = field(default_factory=list)  # TODOs to place in this file
     warnings: list[Finding] = field(default_factory=list)  # what the rules report back
     needed_typing: set[str] = field(default_factory=set)  # names the rules used from typing
+    applied: list[str] = field(default_factory=list)  # IDs of the rules that changed the code
     _bindings: Bindings | None = None
 
     @property
@@ -63,5 +64,8 @@ def rewrite_module(context: RewriteContext) -> cst.Module:
     module = context.source.module
     for rule in _REGISTRY:
         if rule.applies(context):
-            module = module.visit(rule(context))
+            updated = module.visit(rule(context))
+            if updated is not module and not updated.deep_equals(module):
+                context.applied.append(rule.id)
+            module = updated
     return module

@@ -225,17 +225,21 @@ def check_url(value: str) -> str:
 
 @contextlib.contextmanager
 def prepared_inputs(values: dict[str, Any], files: dict[str, str],
-                    download: Callable[[str, Path], Path] | None = None) -> Iterator[dict[str, Any]]:
+                    download: Callable[[str, Path], Path] | None = None,
+                    omit_if_none: tuple[str, ...] | list[str] = ()) -> Iterator[dict[str, Any]]:
     """Request values → `predict()` arguments; files live until the block ends, as under Cog.
 
     `files` maps input names to "path" (a downloaded `Path`), "file" (an open binary file) or
-    "secret". Inputs left out of the request are not passed, so the model's defaults apply.
+    "secret". Inputs named in `omit_if_none` are not passed when None, so that the default the
+    model code computes applies.
     """
     folder = Path(tempfile.mkdtemp(prefix="cog-inputs-"))
     opened: list[IO[bytes]] = []
     try:
         kwargs: dict[str, Any] = {}
         for name, value in values.items():
+            if value is None and name in omit_if_none:
+                continue
             kind = files.get(name)
             if kind is None or value is None:
                 kwargs[name] = value

@@ -1,0 +1,199 @@
+"""The `cog2fal` command line: convert, inspect, dockerfile, verify.
+
+Exit codes: 0 success (warnings allowed), 1 `--check`/`--diff` found differences or `verify`
+found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback.
+Heavy modules (libcst, the writers) are imported inside the commands so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cog2fal import __version__
+from cog2fal.errors import CogProjectError
+
+app = typer.Typer(
+    name="cog2fal",
+    help="Move Replicate Cog models to fal: convert a Cog project into a deployable fal app.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+
+
+class Mode(str, Enum):
+    auto = "auto"
+    app = "app"
+    container = "container"
+
+
+def _fail(error: CogProjectError | str, code: int = 2) -> typer.Exit:
+    sys.stderr.write(f"error: {error}\n")
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cog2fal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+) -> None:
+    """Move Replicate Cog models to fal.
+
+    **Examples**
+
+    * `cog2fal convert ./my-model` → writes `./my-model-fal/` with `fal_app.py`
+
+    * `cog2fal inspect ./my-model` → what cog2fal understands, and what needs a hand
+
+    * `cog2fal dockerfile ./my-model --from cog-debug.txt` → a Dockerfile for fal's ContainerImage
+
+    * `cog2fal verify ./my-model ./my-model-fal` → compare Cog and fal side by side, locally
+    """
+
+
+ModelDirs = Annotated[list[Path], typer.Argument(
+    help="Cog project folder(s), or the path of a cog.yaml.", show_default=False)]
+
+
+@app.command()
+def convert(
+    model_dirs: ModelDirs,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Output folder (default: a sibling `<model>-fal`). One project only.")] = None,
+    out_root: Annotated[Optional[Path], typer.Option(
+        "--out-root", help="Write each project to `<DIR>/<model>-fal` (batch conversion).")] = None,
+    mode: Annotated[Mode, typer.Option(
+        help="`app`: requirements + app_files; `container`: a Dockerfile for ContainerImage; "
+             "`auto`: container when cog.yaml needs system packages, run commands or a CUDA pin.")] = Mode.auto,
+    machine_type: Annotated[Optional[str], typer.Option(
+        help="fal machine type (default: GPU-A100 when build.gpu, else S).")] = None,
+    app_name: Annotated[Optional[str], typer.Option(
+        help="fal app name (default: from `image:` or the folder name).")] = None,
+    billing_metric: Annotated[Optional[str], typer.Option(
+        help="A metric the model records (current_scope().record_metric) to bill by.")] = None,
+    cog_debug: Annotated[Optional[Path], typer.Option(
+        "--from", help="Container mode: `cog debug` output to clean instead of generating a Dockerfile.")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if the output folder is not up to date.")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Write nothing; print a unified diff and exit 1 if anything would change.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a non-empty output folder.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Convert a Cog project into a fal app folder (`fal_app.py`, the model code, MIGRATION.md).
+
+    The conversion is static: the model's code is read, never imported or run, and the Cog
+    project is never modified.
+
+    **Examples**
+
+    * `cog2fal convert ./my-model`
+
+    * `cog2fal convert ./my-model --out ./deploy --machine-type GPU-H100`
+
+    * `cog2fal convert ./my-model --check` (in CI: is the committed fal app up to date?)
+
+    * `cog2fal convert models/* --out-root converted/`
+    """
+    from cog2fal.commands.convert import run_convert
+
+    if out is not None and len(model_dirs) > 1:
+        raise _fail("--out takes one project; use --out-root for several")
+    code = run_convert(model_dirs, out=out, out_root=out_root, mode=mode.value,
+                       machine_type=machine_type, app_name=app_name, billing_metric=billing_metric,
+                       cog_debug=cog_debug, check=check, diff=diff, force=force, as_json=as_json)
+    raise typer.Exit(code)
+
+
+@app.command()
+def inspect(
+    model_dir: Annotated[Path, typer.Argument(help="Cog project folder or cog.yaml.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what cog2fal understands of a Cog project, and what will need a hand.
+
+    **Example:** `cog2fal inspect ./my-model --json`
+    """
+    from cog2fal.commands.inspect import run_inspect
+
+    try:
+        raise typer.Exit(run_inspect(model_dir, as_json))
+    except CogProjectError as error:
+        raise _fail(error) from None
+
+
+@app.command()
+def dockerfile(
+    model_dir: Annotated[Path, typer.Argument(help="Cog project folder or cog.yaml.", show_default=False)],
+    source: Annotated[Optional[str], typer.Option(
+        "--from", help="`cog debug` output to clean: a file, or `-` for standard input.")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Write the Dockerfile here (and requirements.txt beside it).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Print a Dockerfile for fal's ContainerImage: `cog debug` output cleaned of Cog's runtime.
+
+    Without `--from`, runs `cog debug` when a `cog` CLI is on PATH, else generates the
+    Dockerfile from cog.yaml.
+
+    **Examples**
+
+    * `cog debug | cog2fal dockerfile . --from -`
+
+    * `cog2fal dockerfile ./my-model --out build/Dockerfile`
+    """
+    from cog2fal.commands.dockerfile import run_dockerfile
+
+    try:
+        raise typer.Exit(run_dockerfile(model_dir, source, out, as_json))
+    except CogProjectError as error:
+        raise _fail(error) from None
+
+
+@app.command()
+def verify(
+    model_dir: Annotated[Path, typer.Argument(help="The Cog project.", show_default=False)],
+    fal_dir: Annotated[Path, typer.Argument(help="The converted fal app folder.", show_default=False)],
+    case: Annotated[Optional[list[Path]], typer.Option(
+        "--case", help="A JSON file with one request's inputs; repeatable.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Run the Cog model under Cog's runtime and the fal app under fal's server, locally, and compare.
+
+    Compares the input schemas field by field and, for each case, the outputs. Needs the
+    model's dependencies, `cog` and `fal` installed in this Python environment.
+
+    **Example:** `cog2fal verify ./my-model ./my-model-fal --case cases/cat.json`
+    """
+    from cog2fal.commands.verify import run_verify
+
+    try:
+        raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json))
+    except CogProjectError as error:
+        raise _fail(error) from None
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""One module per CLI command: argument handling and output, on top of the library."""

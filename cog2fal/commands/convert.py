@@ -1,0 +1,134 @@
+"""`cog2fal convert`: one project or a batch, written, checked or diffed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from cog2fal.convert import ConvertOptions, convert_project, default_out_dir
+from cog2fal.errors import CogProjectError
+from cog2fal.output import check_writable, differences, unified_diff, write_tree
+from cog2fal.reporting.findings import STYLE, finding_json
+from cog2fal.reporting.migration import sorted_findings
+
+
+def _report(conversion, out: Path, status: str) -> dict[str, Any]:
+    plan = conversion.plan
+    return {
+        "status": status,
+        "model_dir": conversion.project.root,
+        "out": str(out),
+        "app_file": conversion.app_file,
+        "app_class": plan.class_name,
+        "app_name": plan.app_name,
+        "mode": plan.mode,
+        "mode_reason": conversion.mode_reason,
+        "machine_type": plan.machine_type,
+        "endpoints": _endpoints(conversion),
+        "files": sorted(conversion.files),
+        "findings": [finding_json(f) for f in sorted_findings(conversion.findings)],
+    }
+
+
+def _endpoints(conversion) -> list[str]:
+    project = conversion.project
+    paths = ["/"] + (["/stream"] if project.predictor.streams else [])
+    if project.trainer is not None:
+        paths += ["/train"] + (["/train/stream"] if project.trainer.streams else [])
+    return paths
+
+
+def _print_summary(console: Console, conversion, out: Path, status: str) -> None:
+    findings = sorted_findings(conversion.findings)
+    for finding in findings:
+        if finding.severity == "info":
+            continue
+        where = f"{finding.location}: " if finding.location else ""
+        console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {where}{finding.message}",
+                      highlight=False, soft_wrap=True)
+    todos = sum(f.severity == "todo" for f in findings)
+    verb = {"written": "Converted", "unchanged": "Up to date", "would change": "Would rewrite"}[status]
+    console.print(
+        f"[bold green]{verb}[/] {conversion.project.config.predict} → "
+        f"{out / conversion.app_file} (class {conversion.plan.class_name}, {conversion.plan.mode} mode"
+        f"{', ' + str(todos) + ' TODOs: see MIGRATION.md' if todos else ''})",
+        highlight=False, soft_wrap=True)
+
+
+def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, diff: bool,
+         force: bool) -> tuple[int, Any]:
+    options.out = out
+    conversion = convert_project(model_dir, options)
+    if check or diff:
+        changed = differences(conversion.files, out)
+        if diff and changed:
+            sys.stdout.write(unified_diff(conversion.files, out))
+        return (1 if changed else 0), (conversion, "would change" if changed else "unchanged")
+    check_writable(out, model_dir, force)
+    write_tree(conversion.files, out)
+    return 0, (conversion, "written")
+
+
+def run_convert(model_dirs: list[Path], *, out: Path | None, out_root: Path | None, mode: str,
+                machine_type: str | None, app_name: str | None, billing_metric: str | None,
+                cog_debug: Path | None, check: bool, diff: bool, force: bool, as_json: bool) -> int:
+    console = Console(stderr=as_json or diff, highlight=False)
+    debug_text = None
+    if cog_debug is not None:
+        try:
+            debug_text = cog_debug.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"error: {cog_debug}: cannot read: {exc}\n")
+            return 2
+    reports: list[dict[str, Any]] = []
+    worst = 0
+    progress = None
+    if len(model_dirs) > 1 and not as_json:
+        from rich.progress import Progress
+        progress = Progress(console=Console(stderr=True), transient=True)
+        progress.start()
+        task = progress.add_task("Converting", total=len(model_dirs))
+    try:
+        for model_dir in model_dirs:
+            target = out or (out_root / default_out_dir(model_dir).name if out_root else
+                             default_out_dir(model_dir))
+            options = ConvertOptions(mode=mode, machine_type=machine_type, app_name=app_name,
+                                     billing_metric=billing_metric, cog_debug=debug_text)
+            try:
+                code, (conversion, status) = _one(model_dir, target, options, check=check, diff=diff,
+                                                  force=force)
+            except CogProjectError as error:
+                sys.stderr.write(f"error: {_prefixed(error, model_dir)}\n")
+                reports.append({"status": "error", "model_dir": str(model_dir), "error": str(error)})
+                worst = 2
+                continue
+            worst = max(worst, code)
+            reports.append(_report(conversion, target, status))
+            if not as_json:
+                _print_summary(console, conversion, target, status)
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if as_json:
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2))
+    elif check and worst == 0:
+        console.print("No files would change.")
+    return worst
+
+
+def _prefixed(error: CogProjectError, model_dir: Path) -> CogProjectError:
+    """Files in messages are relative to the project; show them relative to the cwd."""
+    if error.file is None:
+        return error
+    root = model_dir.parent if model_dir.is_file() else model_dir
+    path = Path(error.file)
+    if not path.is_absolute() and not str(path).startswith(str(root)):
+        shown = root / path
+        return CogProjectError(error.message, str(shown), error.line)
+    return error

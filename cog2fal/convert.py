@@ -1,0 +1,202 @@
+"""Conversion of a Cog project into the files of a fal app directory, in memory.
+
+Reading Cog → the `Project` model → writing fal. Nothing here touches the output folder;
+`output.py` writes (or checks, or diffs) the result atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from cog2fal.errors import CogProjectError
+from cog2fal.project import Finding, Location, Project
+from cog2fal.reading.project_reader import read_project
+from cog2fal.reading.requirements import Requirements, read_requirements
+from cog2fal.reading.source import SourceFile
+from cog2fal.shipping import app_files_entries, project_files
+from cog2fal.writing.app import RUNTIME, AppPlan, render_app
+from cog2fal.writing.pysource import class_name, kebab
+from cog2fal.writing.rewrites import RewriteContext, rewrite_module
+
+GPU_DEFAULT = "GPU-A100"
+CPU_DEFAULT = "S"
+APP_FILE = "fal_app.py"
+REPORT_FILE = "MIGRATION.md"
+
+
+@dataclass
+class ConvertOptions:
+    out: Path | None = None
+    mode: str = "auto"  # auto | app | container
+    machine_type: str | None = None
+    app_name: str | None = None
+    billing_metric: str | None = None
+    cog_debug: str | None = None  # `cog debug` output to clean, for container mode
+
+
+@dataclass
+class Conversion:
+    project: Project
+    plan: AppPlan
+    app_file: str
+    files: dict[str, bytes]  # relative path → content, the whole output directory
+    findings: list[Finding]
+    mode_reason: str
+    rewritten: dict[str, list[str]] = field(default_factory=dict)  # file → rule IDs that changed it
+    requirements: Requirements | None = None
+    dockerfile_changes: list = field(default_factory=list)
+
+
+def default_out_dir(model_dir: Path) -> Path:
+    root = model_dir.parent if model_dir.is_file() else model_dir
+    root = root.resolve()
+    return root.parent / f"{root.name}-fal"
+
+
+def choose_mode(project: Project, requested: str) -> tuple[str, str]:
+    config = project.config
+    needs = []
+    if config.system_packages:
+        needs.append("system_packages")
+    if config.run:
+        needs.append("build.run")
+    if config.pre_install:
+        needs.append("pre_install")
+    if config.cuda:
+        needs.append(f"cuda {config.cuda}")
+    if requested == "app":
+        reason = "app mode requested"
+        if needs:
+            reason += f" (cog.yaml has {', '.join(needs)}: those are not reproduced)"
+        return "app", reason
+    if requested == "container":
+        return "container", "container mode requested"
+    if needs:
+        return "container", f"cog.yaml needs a custom image: {', '.join(needs)}"
+    return "app", "cog.yaml needs only Python packages"
+
+
+def _app_name(project: Project, model_dir: Path, options: ConvertOptions) -> str:
+    if options.app_name:
+        return kebab(options.app_name)
+    if project.config.image:
+        return kebab(project.config.image.rstrip("/").rsplit("/", 1)[-1].split(":")[0])
+    root = model_dir.parent if model_dir.is_file() else model_dir
+    return kebab(root.resolve().name)
+
+
+def _config_findings(project: Project) -> list[Finding]:
+    config = project.config
+    where = lambda key: Location(config.path, config.line_of(key) or 1)  # noqa: E731
+    found = []
+    if config.python_version:
+        found.append(Finding(
+            "C2F001", f"Python {config.python_version} (build.python_version): fal runs the app with "
+            "the Python version of the machine that deploys it; deploy from a matching interpreter",
+            where("build.python_version"), "info"))
+    if config.legacy_format:
+        found.append(Finding("C2F002", "cog.yaml uses the 2021 format (`model:` + `environment:`)",
+                             where("predict"), "info"))
+    for key in config.ignored_keys:
+        found.append(Finding("C2F003", f"`{key}` in cog.yaml has no fal equivalent; ignored",
+                             where(key), "warning"))
+    if config.weights:
+        found.append(Finding(
+            "C2F004", "`weights` (Cog managed weights) are not converted; download them in setup() "
+            "or with fal's download_model_weights", where("weights"), "todo"))
+    if config.model:
+        found.append(Finding("C2F005", f"`model: {config.model}` (registry name) is ignored",
+                             where("model"), "info"))
+    if config.environment:
+        found.append(Finding("C2F006", "cog.yaml `environment` is set on the runner before the model "
+                             "code loads", where("environment"), "info"))
+    if config.concurrency_max:
+        found.append(Finding(
+            "C2F007", f"concurrency.max {config.concurrency_max} → max_multiplexing "
+            f"{config.concurrency_max}", where("concurrency"), "info"))
+    entry = project.predictor
+    if entry.uses_metrics:
+        found.append(Finding(
+            "C2F008", "the model records metrics (current_scope().record_metric / emit_metric); they "
+            "are kept per request by cog2fal_runtime — pass --billing-metric NAME to bill by one",
+            entry.location, "info"))
+    return found
+
+
+def _rewrite_sources(project: Project, root: Path, files: list[str], sources: dict[str, SourceFile],
+                     findings: list[Finding]) -> tuple[dict[str, bytes], dict[str, list[str]]]:
+    """The project's files for the output; Python files that use Cog are rewritten."""
+    out: dict[str, bytes] = {}
+    applied: dict[str, list[str]] = {}
+    entries = [e for e in (project.predictor, project.trainer) if e is not None]
+    for relative in files:
+        path = root / relative
+        data = path.read_bytes()
+        if not relative.endswith(".py"):
+            out[relative] = data
+            continue
+        source = sources.get(relative)
+        if source is None:
+            if b"cog" not in data:
+                out[relative] = data
+                continue
+            try:
+                from cog2fal.reading.source import parse_source
+                source = parse_source(path, relative)
+            except CogProjectError as exc:
+                findings.append(Finding(
+                    "C2F031", f"not rewritten, shipped as is: {exc.message}",
+                    Location(relative, exc.line or 1), "warning"))
+                out[relative] = data
+                continue
+        context = RewriteContext(
+            source, [e for e in entries if e.file == relative],
+            [f for f in findings if f.severity == "todo" and f.location and f.location.file == relative])
+        module = rewrite_module(context)
+        findings.extend(context.warnings)
+        code = module.code
+        if code != source.text:
+            applied[relative] = [rule_id for rule_id in context.applied]
+        out[relative] = code.encode("utf-8")
+    return out, applied
+
+
+def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
+    sources: dict[str, SourceFile] = {}
+    project = read_project(model_dir, sources)
+    root = Path(project.root)
+    findings = list(project.findings)
+    requirements = read_requirements(root, project.config)
+    findings.extend(requirements.removed)
+    findings.extend(_config_findings(project))
+
+    mode, reason = choose_mode(project, options.mode)
+    exclude = {options.out} if options.out is not None else set()
+    files = project_files(root, findings, exclude)
+    output, applied = _rewrite_sources(project, root, files, sources, findings)
+
+    app_file = APP_FILE if APP_FILE not in output else "cog2fal_app.py"
+    runtime_file = f"{RUNTIME}.py"
+    output[runtime_file] = resources.files("cog2fal.writing.support").joinpath(runtime_file).read_bytes()
+    app_name = _app_name(project, model_dir, options)
+    plan = AppPlan(
+        app_name=app_name,
+        class_name=class_name(app_name),
+        machine_type=options.machine_type or (GPU_DEFAULT if project.config.gpu else CPU_DEFAULT),
+        requirements=requirements.items,
+        app_files=app_files_entries(sorted([*files, runtime_file])),
+        mode=mode,
+        environment=dict(project.config.environment),
+        billing_metric=options.billing_metric,
+        max_multiplexing=project.config.concurrency_max,
+    )
+    conversion = Conversion(project, plan, app_file, output, findings, reason, applied, requirements)
+    if mode == "container":
+        from cog2fal.writing.container import apply_container_mode
+        apply_container_mode(conversion, root, options)
+    output[app_file] = render_app(project, plan).encode("utf-8")
+    from cog2fal.reporting.migration import render_migration
+    output[REPORT_FILE] = render_migration(conversion).encode("utf-8")
+    return conversion

@@ -1,0 +1,1 @@
+"""Reporting: MIGRATION.md, the terminal summary and the JSON report."""

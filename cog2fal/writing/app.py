@@ -1,0 +1,274 @@
+"""Renders `fal_app.py`: the Input/Output models, the app's options and thin endpoints.
+
+The model code is not copied in here: it ships next to the app and is imported in `setup()` on
+the runner (SPEC 2.3), so the app file loads on a machine that has only fal installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cog2fal import __version__
+from cog2fal.project import Entrypoint, Project
+from cog2fal.writing.models import RenderedModels, render_input_model, render_output_models
+from cog2fal.writing.pysource import Imports, call, literal
+
+RUNTIME = "cog2fal_runtime"
+
+
+@dataclass
+class AppPlan:
+    """Decisions made before rendering (names, machine, what ships), kept in one place."""
+
+    app_name: str
+    class_name: str
+    machine_type: str
+    requirements: list[str]
+    app_files: list[str] = field(default_factory=list)
+    mode: str = "app"  # "app" | "container"
+    dockerfile: str | None = None  # container mode: the Dockerfile text, inlined
+    environment: dict[str, str] = field(default_factory=dict)
+    billing_metric: str | None = None
+    max_multiplexing: int | None = None
+    model_root: str | None = None  # container mode: where the image holds the model code
+
+
+def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: AppPlan,
+                   imports: Imports, *, stream: bool) -> list[str]:
+    """The lines inside an endpoint: prepare inputs, call the model, encode what it returns."""
+    call_expr = f"self.{attr}" + ("" if entry.kind == "function" else f".{entry.method}") + "(**kwargs)"
+    values = "input.model_dump(by_alias=True)" if models.aliases else "input.model_dump()"
+    file_map = models.files_constant if models.file_inputs else "{}"
+    prepare_args = [values, file_map, "download_file"]
+    imports.add("fal.toolkit", "download_file")
+    if models.runtime_defaults:
+        # Optional here because Cog computed their default at run time: omitted → the code's default.
+        prepare_args.append(f"omit_if_none={literal(models.runtime_defaults)}")
+    prepare = f"{RUNTIME}.prepared_inputs({', '.join(prepare_args)})"
+    billing = plan.billing_metric and not stream
+    lines = [f"import {RUNTIME}", ""]
+    if stream:
+        chunk = models.chunk_class
+        item_expr = f"{chunk}(output={RUNTIME}.encode_output(item, upload)).model_dump_json()"
+        if entry.output.is_async or entry.is_async:
+            lines += [
+                "async def events():",
+                f"    with {prepare} as kwargs:",
+                f"        async for item in {call_expr}:",
+                f'            yield f"data: {{{item_expr}}}\\n\\n"',
+            ]
+        else:
+            lines += [
+                "def events():",
+                f"    with {prepare} as kwargs:",
+                f"        for item in {call_expr}:",
+                f'            yield f"data: {{{item_expr}}}\\n\\n"',
+            ]
+        lines += ["", 'return StreamingResponse(events(), media_type="text/event-stream")']
+        return lines
+    if billing:
+        lines.append(f"with {RUNTIME}.request_scope() as scope, {prepare} as kwargs:")
+    else:
+        lines.append(f"with {prepare} as kwargs:")
+    if entry.streams and (entry.output.is_async or entry.is_async):
+        lines.append(f"    result = [item async for item in {call_expr}]")
+    elif entry.streams:
+        lines.append(f"    result = list({call_expr})")
+    elif entry.is_async:
+        lines.append(f"    result = await {call_expr}")
+    else:
+        lines.append(f"    result = {call_expr}")
+    if models.output_is_model:
+        lines.append(f"    output = {models.output_class}.model_validate({RUNTIME}.encode_output(result, upload))")
+    else:
+        lines.append(f"    output = {models.output_class}(output={RUNTIME}.encode_output(result, upload))")
+    if billing:
+        lines.append(f'response.headers["x-fal-billable-units"] = str(scope.metrics.get({literal(plan.billing_metric)}, 0))')
+    lines.append("return output")
+    return lines
+
+
+def _endpoints(entry: Entrypoint, attr: str, path: str, name: str, models: RenderedModels,
+               plan: AppPlan, imports: Imports) -> list[str]:
+    is_async = entry.is_async or entry.output.is_async
+    prefix = "async def" if is_async else "def"
+    params = f"self, input: {models.input_class}"
+    if plan.billing_metric:
+        imports.add("fastapi", "Response")
+        params += ", response: Response"
+    blocks = [
+        [f'@fal.endpoint("{path}")',
+         f"{prefix} {name}({params}) -> {models.output_class}:",
+         *["    " + line if line else "" for line in _endpoint_body(entry, attr, models, plan, imports, stream=False)]],
+    ]
+    if entry.streams:
+        imports.add("fastapi.responses", "StreamingResponse")
+        stream_path = "/stream" if path == "/" else f"{path}/stream"
+        stream_name = "stream" if path == "/" else f"{name}_stream"
+        blocks.append(
+            [f'@fal.endpoint("{stream_path}")',
+             f"{prefix} {stream_name}(self, input: {models.input_class}) -> StreamingResponse:",
+             f'    """Streams each item as a server-sent event: `data: {{"output": item}}`."""',
+             *["    " + line if line else "" for line in _endpoint_body(entry, attr, models, plan, imports, stream=True)]])
+    return ["\n".join("    " + line if line else "" for line in block) for block in blocks]
+
+
+def _setup(project: Project, plan: AppPlan) -> list[str]:
+    entries = [(project.predictor, "predictor")] + ([(project.trainer, "trainer")] if project.trainer else [])
+    is_async = any(e.setup_is_async for e, _ in entries)
+    lines = [f"{'async def' if is_async else 'def'} setup(self) -> None:"]
+    if plan.mode == "container":
+        lines.append(f"    # The image holds the model code in {plan.model_root} (see the Dockerfile).")
+    else:
+        lines.append("    # Runs on the runner: the model code ships with the app (app_files) and is imported")
+        lines.append("    # from its own folder, as under Cog's /src, so its module-level code runs here.")
+    if plan.mode == "container":
+        lines += ["    import sys", "", f"    sys.path.insert(0, {literal(plan.model_root)})"]
+    lines.append(f"    import {RUNTIME}")
+    lines.append("")
+    for entry, attr in entries:
+        args = [literal(entry.file), literal(entry.name)]
+        if plan.environment:
+            args.append("environment=ENVIRONMENT")
+        if plan.model_root:
+            args.append(f"root={literal(plan.model_root)}")
+        lines.append(f"    self.{attr} = " + call(f"{RUNTIME}.load_predictor", args, "    "))
+        if entry.has_setup:
+            awaited = "await " if entry.setup_is_async else ""
+            weights = f"{RUNTIME}.weights_from_env(download_file)" if entry.setup_weights else ""
+            lines.append(f"    {awaited}self.{attr}.setup({weights})")
+    return lines
+
+
+def render_app(project: Project, plan: AppPlan) -> str:
+    imports = Imports()
+    imports.module("fal")
+    predictor = project.predictor
+    trainer = project.trainer
+
+    models = RenderedModels("", "Input", "Output", None, False)
+    input_src = render_input_model("Input", predictor, imports, models,
+                                   "Inputs of the prediction, as the Cog predictor declared them.")
+    output_src, models.output_class, models.output_is_model, models.chunk_class = \
+        render_output_models(predictor, imports, "Output", {"Input"})
+    sections = [input_src, output_src]
+
+    train_models = None
+    if trainer is not None:
+        train_models = RenderedModels("", "TrainingInput", "TrainingOutput", None, False,
+                                      files_constant="TRAINING_FILE_INPUTS")
+        sections.append(render_input_model("TrainingInput", trainer, imports, train_models,
+                                           "Inputs of a training run (Cog's `train:`)."))
+        if trainer.output.kind == "model" and trainer.output.name in predictor.output_models:
+            trainer.output_models = {}
+        train_src, train_models.output_class, train_models.output_is_model, train_models.chunk_class = \
+            render_output_models(trainer, imports, "TrainingOutput", {"Input", "Output"})
+        if train_src.strip():
+            sections.append(train_src)
+
+    constants = _constants(plan, models, train_models, imports)
+    needs_upload = True
+    helpers = _helpers(imports, needs_upload, bool(models.file_inputs or (train_models and train_models.file_inputs)))
+
+    body = [_options(plan, imports)]
+    body.append("\n".join("    " + line if line else "" for line in _setup(project, plan)))
+    body.extend(_endpoints(predictor, "predictor", "/", "predict", models, plan, imports))
+    if trainer is not None and train_models is not None:
+        body.extend(_endpoints(trainer, "trainer", "/train", "train", train_models, plan, imports))
+    app_class = f"class {plan.class_name}(fal.App, name={literal(plan.app_name)}):\n" + \
+        f'    """{_app_doc(project)}"""\n\n' + "\n\n".join(body)
+
+    header = _module_doc(project, models)
+    parts = [imports.render(), *constants, *helpers, *sections, app_class]
+    return header + "\n\n" + "\n\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+
+
+def _module_doc(project: Project, models: RenderedModels) -> str:
+    predictor = project.predictor
+    shape = ("Responses carry the fields of the Cog model's output class" if models.output_is_model
+             else 'Responses are `{"output": ...}`, holding what the Cog predictor returned')
+    lines = [
+        f'"""fal app converted from the Cog project `{project.config.predict}` by cog2fal {__version__}.',
+        "",
+        f"{shape};",
+        "files come back as fal File objects (url, content_type, file_name, file_size).",
+    ]
+    if predictor.streams:
+        lines.append('`/stream` sends each item as it is produced: `data: {"output": item}` events.')
+    if project.trainer is not None:
+        lines.append("`/train` runs the Cog trainer.")
+    lines += ["See MIGRATION.md for what changed and what to check before `fal deploy`.", '"""']
+    return "\n".join(lines)
+
+
+def _app_doc(project: Project) -> str:
+    entry = project.predictor
+    what = f"`{entry.name}.{entry.method}()`" if entry.kind == "class" else f"`{entry.name}()`"
+    return f"Serves {what} from `{entry.file}`."
+
+
+def _options(plan: AppPlan, imports: Imports) -> str:
+    lines = [f"    machine_type = {literal(plan.machine_type)}"]
+    if plan.mode == "container":
+        imports.add("fal", "ContainerImage")
+        imports.module("os")
+        lines.append("    image = ContainerImage.from_dockerfile_str(")
+        lines.append("        DOCKERFILE,")
+        lines.append("        context_dir=os.path.dirname(os.path.abspath(__file__)),")
+        lines.append("    )")
+    if plan.requirements:
+        items = "".join(f"        {literal(r)},\n" for r in plan.requirements)
+        lines.append(f"    requirements = [\n{items}    ]")
+    if plan.app_files and plan.mode != "container":
+        items = "".join(f"        {literal(f)},\n" for f in plan.app_files)
+        lines.append(f"    app_files = [\n{items}    ]")
+    if plan.max_multiplexing:
+        lines.append(f"    max_multiplexing = {plan.max_multiplexing}  # Cog's concurrency.max")
+    return "\n".join(lines)
+
+
+def _constants(plan: AppPlan, models: RenderedModels, train_models: RenderedModels | None,
+               imports: Imports) -> list[str]:
+    blocks = []
+    if plan.mode == "container" and plan.dockerfile is not None:
+        blocks.append("# The Cog build environment, cleaned of Cog's runtime (see MIGRATION.md).\n"
+                      f"DOCKERFILE = {_triple_quoted(plan.dockerfile)}")
+    if plan.environment:
+        items = "".join(f"    {literal(k)}: {literal(v)},\n" for k, v in plan.environment.items())
+        blocks.append(f"# cog.yaml `environment`, set on the runner before the model code loads.\nENVIRONMENT = {{\n{items}}}")
+    for rendered in (models, train_models):
+        if rendered and rendered.file_inputs:
+            items = "".join(f"    {literal(k)}: {literal(v)},\n" for k, v in rendered.file_inputs.items())
+            blocks.append(f"# Inputs the model receives as files (downloaded) or secrets, not plain values.\n"
+                          f"{rendered.files_constant} = {{\n{items}}}")
+    return blocks
+
+
+def _helpers(imports: Imports, upload: bool, file_inputs: bool) -> list[str]:
+    blocks = []
+    if file_inputs:
+        imports.add("typing", "Annotated")
+        imports.add("pydantic", "AfterValidator", "WithJsonSchema")
+        blocks.append('''def _file_url(value: str) -> str:
+    if not value.startswith(("http://", "https://", "data:")):
+        raise ValueError("must be an http(s):// or data: URL")
+    return value
+
+
+# Files are passed as URLs, as on Replicate; the schema says `format: uri` like Cog's.
+FileUrl = Annotated[str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})]''')
+    if upload:
+        imports.module("mimetypes")
+        imports.add("pathlib", "Path")
+        imports.add("fal.toolkit", "Audio", "File", "Image", "Video")
+        blocks.append('''def upload(path: Path) -> File:
+    """Uploads an output file typed by its suffix (`File.from_path` alone says octet-stream)."""
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    media = {"image": Image, "audio": Audio, "video": Video}.get(content_type.split("/")[0], File)
+    return media.from_path(path, content_type=content_type)''')
+    return blocks
+
+
+def _triple_quoted(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return f'"""\\\n{escaped}"""'

@@ -1,0 +1,222 @@
+"""The pydantic Input and Output models of the fal app, mirroring Cog's schema field by field."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from cog2fal.project import MISSING, Entrypoint, InputField, OutputModel, TypeRef
+from cog2fal.writing.pysource import Imports, call, literal
+
+_PYDANTIC_RESERVED = {"copy", "dict", "json", "schema", "construct", "validate", "fields",
+                      "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
+
+
+@dataclass
+class RenderedModels:
+    source: str
+    input_class: str
+    output_class: str
+    chunk_class: str | None  # model of one streamed item
+    output_is_model: bool  # the Cog output was a BaseModel: fields are passed through
+    file_inputs: dict[str, str] = field(default_factory=dict)  # name → "path" | "file" | "secret"
+    runtime_defaults: list[str] = field(default_factory=list)  # optional here, default in the code
+    aliases: dict[str, str] = field(default_factory=dict)
+    files_constant: str = "FILE_INPUTS"
+
+
+def input_annotation(type_ref: TypeRef, imports: Imports) -> str:
+    kind = type_ref.kind
+    if kind in ("str", "int", "float", "bool"):
+        return kind
+    if kind in ("path", "file"):
+        return "FileUrl"
+    if kind == "secret":
+        imports.add("pydantic", "SecretStr")
+        return "SecretStr"
+    if kind == "dict":
+        imports.add("typing", "Any")
+        return "dict[str, Any]"
+    if kind == "list":
+        return f"list[{input_annotation(type_ref.inner, imports)}]"
+    if kind == "optional":
+        imports.add("typing", "Optional")
+        return f"Optional[{input_annotation(type_ref.inner, imports)}]"
+    if kind == "union" and type_ref.args:
+        imports.add("typing", "Union")
+        return f"Union[{', '.join(input_annotation(a, imports) for a in type_ref.args)}]"
+    imports.add("typing", "Any")
+    return "Any"
+
+
+def output_annotation(type_ref: TypeRef, imports: Imports) -> str:
+    kind = type_ref.kind
+    if kind in ("str", "int", "float", "bool"):
+        return kind
+    if kind in ("path", "file"):
+        imports.add("fal.toolkit", "File")
+        return "File"
+    if kind == "secret":
+        return "str"
+    if kind == "none":
+        return "None"
+    if kind == "model":
+        return type_ref.name or "Any"
+    if kind in ("list", "iterator", "concatenate"):
+        return f"list[{output_annotation(type_ref.inner, imports)}]"
+    if kind == "optional":
+        imports.add("typing", "Optional")
+        return f"Optional[{output_annotation(type_ref.inner, imports)}]"
+    if kind == "union" and type_ref.args:
+        imports.add("typing", "Union")
+        return f"Union[{', '.join(output_annotation(a, imports) for a in type_ref.args)}]"
+    if kind == "dict":
+        imports.add("typing", "Any")
+        return "dict[str, Any]"
+    imports.add("typing", "Any")
+    return "Any"
+
+
+def _file_kind(type_ref: TypeRef) -> str | None:
+    kind = type_ref.kind
+    if kind in ("list", "optional"):
+        return _file_kind(type_ref.inner)
+    if kind in ("path", "file", "secret"):
+        return kind
+    return None
+
+
+def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> str:
+    annotation = input_annotation(spec.type, imports)
+    if spec.choices is not None:
+        imports.add("typing", "Literal")
+        annotation = f"Literal[{', '.join(literal(c) for c in spec.choices)}]"
+        if spec.type.kind == "optional":
+            annotation = f"Optional[{annotation}]"
+    args: list[str] = []
+    if spec.default is not MISSING:
+        args.append(f"default={literal(spec.default)}")
+    elif spec.optional_by_none_default or spec.default_source:
+        if spec.type.kind != "optional":
+            imports.add("typing", "Optional")
+            annotation = f"Optional[{annotation}]"
+        args.append("default=None")
+    if spec.description is not None:
+        args.append(f"description={literal(spec.description)}")
+    for key, attr in (("ge", "ge"), ("le", "le"), ("min_length", "min_length"),
+                      ("max_length", "max_length"), ("pattern", "regex")):
+        value = getattr(spec, attr)
+        if value is not None:
+            args.append(f"{key}={literal(value)}")
+    if spec.deprecated:
+        args.append("deprecated=True")
+    name = spec.name
+    if name in _PYDANTIC_RESERVED:
+        models.aliases[name] = f"{name}_"
+        args.append(f"alias={literal(name)}")
+        name = f"{name}_"
+    if len(args) == 1 and args[0].startswith("default="):
+        return f"    {name}: {annotation} = {args[0].removeprefix('default=')}"
+    if not args:
+        return f"    {name}: {annotation}"
+    imports.add("pydantic", "Field")
+    return f"    {name}: {annotation} = " + call("Field", args, "    ")
+
+
+def render_input_model(name: str, entry: Entrypoint, imports: Imports, models: RenderedModels,
+                       doc: str) -> str:
+    imports.add("pydantic", "BaseModel")
+    body = []
+    for spec in entry.inputs:
+        body.append(_input_field(spec, imports, models))
+        kind = _file_kind(spec.type)
+        if kind:
+            models.file_inputs[spec.name] = kind
+        if spec.default_source and spec.default is MISSING:
+            models.runtime_defaults.append(spec.name)
+    lines = [f"class {name}(BaseModel):", f'    """{doc}"""', ""]
+    if any(spec.name.startswith("model_") for spec in entry.inputs) or models.aliases:
+        imports.add("pydantic", "ConfigDict")
+        lines += ["    model_config = ConfigDict(protected_namespaces=(), populate_by_name=True)", ""]
+    return "\n".join(lines + (body or ["    pass"]))
+
+
+def render_output_models(entry: Entrypoint, imports: Imports, output_class: str,
+                         taken: set[str]) -> tuple[str, str, bool, str | None]:
+    """Output classes: Cog's own BaseModel(s) mirrored, or a single `output` field."""
+    imports.add("pydantic", "BaseModel")
+    blocks: list[str] = []
+    for model in _ordered_models(entry):
+        blocks.append(_model_class(model, imports, model.name))
+    chunk = None
+    if entry.output.kind == "model" and entry.output.name:
+        return "\n\n\n".join(blocks), entry.output.name, True, None
+    annotation = output_annotation(entry.output, imports)
+    doc = _output_doc(entry)
+    blocks.append(f'class {output_class}(BaseModel):\n    """{doc}"""\n\n    output: {annotation}')
+    if entry.streams:
+        chunk = f"{output_class}Chunk"
+        inner = output_annotation(entry.output.inner, imports)
+        blocks.append(f'class {chunk}(BaseModel):\n    """One server-sent event of the stream '
+                      f'endpoint."""\n\n    output: {inner}')
+    return "\n\n\n".join(blocks), output_class, False, chunk
+
+
+def _output_doc(entry: Entrypoint) -> str:
+    if entry.streams:
+        if entry.output.kind == "concatenate":
+            return "The tokens the model produced, in order; join them for the full text."
+        return "Every item the model produced, in order."
+    return f"What the Cog model returned (`{entry.output.describe()}`)."
+
+
+def _ordered_models(entry: Entrypoint) -> list[OutputModel]:
+    """Nested models first, so that every class is defined before it is used."""
+    ordered: list[OutputModel] = []
+
+    def visit(name: str) -> None:
+        model = entry.output_models.get(name)
+        if model is None or model in ordered:
+            return
+        for spec in model.fields:
+            for dependency in _model_names(spec.type):
+                visit(dependency)
+        ordered.append(model)
+
+    for name in entry.output_models:
+        visit(name)
+    return ordered
+
+
+def _model_names(type_ref: TypeRef) -> list[str]:
+    names = [type_ref.name] if type_ref.kind == "model" and type_ref.name else []
+    for arg in type_ref.args:
+        names.extend(_model_names(arg))
+    return names
+
+
+def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
+    lines = [f"class {name}(BaseModel):"]
+    if not model.fields:
+        lines.append("    pass")
+    for spec in model.fields:
+        annotation = output_annotation(spec.type, imports)
+        default = ""
+        if spec.has_default and spec.default_source and _is_literal(spec.default_source):
+            default = f" = {spec.default_source}"
+        elif spec.type.kind == "optional" or spec.has_default:
+            # Cog ≤ 0.16 (pydantic) let an Optional field without a default be left out.
+            if spec.type.kind != "optional":
+                imports.add("typing", "Optional")
+                annotation = f"Optional[{annotation}]"
+            default = " = None"
+        lines.append(f"    {spec.name}: {annotation}{default}")
+    return "\n".join(lines)
+
+
+def _is_literal(source: str) -> bool:
+    try:
+        ast.literal_eval(source)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True

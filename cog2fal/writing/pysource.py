@@ -1,0 +1,102 @@
+"""Small helpers for emitting Python source that reads as if written by hand."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Any
+
+MAX_LINE = 100
+
+
+def literal(value: Any) -> str:
+    """A Python literal for a JSON-like value, deterministic and valid."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return f'float("{value}")'
+        return repr(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _string(value: str) -> str:
+    """Double quotes, as ruff format and black would write it."""
+    text = repr(value)
+    if text.startswith("'") and '"' not in value:
+        text = '"' + text[1:-1].replace("\\'", "'") + '"'
+    return text
+
+
+def call(name: str, args: list[str], indent: str) -> str:
+    """`name(a, b)` on one line when it fits, else one argument per line with a trailing comma."""
+    one_line = f"{name}({', '.join(args)})"
+    if len(indent) + len(one_line) <= MAX_LINE:
+        return one_line
+    inner = indent + "    "
+    return f"{name}(\n" + "".join(f"{inner}{arg},\n" for arg in args) + f"{indent})"
+
+
+def class_name(text: str) -> str:
+    """`my-model_v2` → `MyModelV2`; always a valid identifier."""
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", text) if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
+    if name[0].isdigit():
+        name = "Model" + name
+    return name
+
+
+def kebab(text: str) -> str:
+    """App names on fal are lowercase words joined by dashes."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text)
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-") or "cog-model"
+
+
+def identifier(text: str) -> str:
+    name = re.sub(r"\W", "_", text)
+    if not name or name[0].isdigit() or keyword.iskeyword(name):
+        name = "_" + name
+    return name
+
+
+class Imports:
+    """Collects `from module import name` lines; renders them sorted like isort would."""
+
+    def __init__(self) -> None:
+        self.modules: set[str] = set()
+        self.names: dict[str, set[str]] = {}
+
+    def module(self, name: str) -> None:
+        self.modules.add(name)
+
+    def add(self, module: str, *names: str) -> None:
+        self.names.setdefault(module, set()).update(names)
+
+    def render(self, first_party: set[str] | None = None) -> str:
+        first_party = first_party or set()
+        stdlib = {"json", "mimetypes", "os", "sys", "pathlib", "typing", "collections",
+                  "contextlib", "asyncio"}
+        groups: list[list[str]] = [[], [], []]
+
+        def group_of(module: str) -> int:
+            top = module.split(".")[0]
+            return 0 if top in stdlib else 2 if top in first_party else 1
+
+        for module in self.modules:
+            groups[group_of(module)].append(f"import {module}")
+        for module, names in self.names.items():
+            ordered = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
+            line = f"from {module} import {', '.join(ordered)}"
+            if len(line) > MAX_LINE:
+                line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
+            groups[group_of(module)].append(line)
+
+        def sort_key(line: str) -> tuple[int, str]:
+            words = line.split()
+            return (0 if words[0] == "import" else 1, words[1])
+
+        return "\n\n".join("\n".join(sorted(g, key=sort_key)) for g in groups if g)
