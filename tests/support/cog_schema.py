@@ -80,6 +80,7 @@ def cog_openapi_schema(
     stub_missing_modules: bool = False,
     predict_ref: str | None = None,
     train_ref: str | None = None,
+    full_import: bool = False,
     use_cache: bool = True,
     timeout: float = 180.0,
 ) -> dict[str, Any]:
@@ -94,6 +95,13 @@ def cog_openapi_schema(
     `predict_ref` / `train_ref` (`"file.py:Name"`) override cog.yaml, as the env vars
     `COG_PREDICT_TYPE_STUB` / `COG_TRAIN_TYPE_STUB` do for Cog itself.
 
+    `full_import=True` skips 0.16's fast loader (by setting `COG_PREDICT_CODE_STRIP` /
+    `COG_TRAIN_CODE_STRIP` to empty source, which Cog treats as "no stripped code"), so types
+    are read from the really imported module. The default reproduces what `cog build` did; the
+    two differ when the stripped copy resolves names differently, e.g. `from pathlib import
+    Path` after `from cog import Path` (the stripper keeps only the cog import), or fails on
+    `class Predictor(cog.BasePredictor)` (an 0.16 stripper bug that ends the command).
+
     Raises `CogSchemaError` when Cog cannot produce a schema (the message has Cog's traceback).
     """
     project = Path(project_dir).resolve()
@@ -101,6 +109,8 @@ def cog_openapi_schema(
         project = project.parent
     interpreter = python or cog016_python()
     env_refs = _stub_refs(project, predict_ref, train_ref)
+    if full_import:
+        env_refs.update(COG_PREDICT_CODE_STRIP="", COG_TRAIN_CODE_STRIP="")
     key = _cache_key(project, interpreter, stub_missing_modules, env_refs)
     cache_file = _cache_dir() / f"{key}.json"
     if use_cache and cache_file.exists():
