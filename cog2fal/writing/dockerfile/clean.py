@@ -92,7 +92,8 @@ class _Cleaner:
     def note(self, action: Action, instruction: Instruction | None, after: str | None, reason: str) -> None:
         before = instruction.text if instruction is not None else None
         line = instruction.line if instruction is not None else None
-        self.changes.append(DockerfileChange(action, line, before, after, reason + self.suffix))
+        suffix = self.suffix if action == "changed" else ""
+        self.changes.append(DockerfileChange(action, line, before, after, reason + suffix))
 
     def remove(self, instruction: Instruction, reason: str) -> list[_Out]:
         self.note("removed", instruction, None, reason)
@@ -148,12 +149,15 @@ class _Cleaner:
         self.remove(start, "the deps stage only pre-built packages for the final stage; they are "
                     "installed there directly now")
         self.suffix = "; moved from the deps stage into the final stage"
-        for item in items:
-            kept = self.rule(item, deps=True)
-            if kept and kept[0].text == item.text and item.keyword not in ("", "#"):
-                self.note("changed", item, item.text, "kept")
-            self.moved += kept
+        kept = self.without_orphan_cflags([o for item in items for o in self.rule(item, deps=True)])
         self.suffix = ""
+        for out in kept:
+            if out.original is not None and out.text == out.original and out.text.strip():
+                self.changes.append(DockerfileChange(
+                    "changed", out.line, out.original, out.text,
+                    "moved from the deps stage into the final stage (from Cog 0.11 the deps "
+                    "stage held the apt line and the pip installs)"))
+        self.moved = kept
 
     def final_stage(self, start: Instruction, items: list[Instruction]) -> None:
         tag = cogdebug.cog_base_tag(start)
@@ -171,7 +175,8 @@ class _Cleaner:
             else:
                 self.out += self.rule(item)
         if self.moved:  # no copy-in line: put them where Cog installs requirements
-            self.out[self.install_point():self.install_point()] = self.moved
+            point = self.install_point()
+            self.out[point:point] = self.moved
             self.moved = []
 
     def replace_cog_base(self, start: Instruction, tag: str) -> None:
@@ -320,7 +325,7 @@ class _Cleaner:
         return index
 
     def finish(self) -> None:
-        self.drop_orphan_cflags()
+        self.out = self.without_orphan_cflags(self.out)
         if self.requirements.text and not self.requirements_copied:
             why = "requirements regenerated from cog.yaml (the cog debug output had no install step)"
             self.insert(self.install_point(), [blocks.Line(blocks.REQUIREMENTS_COPY, why),
@@ -335,21 +340,22 @@ class _Cleaner:
         self.insert(len(self.out), blocks.tail_lines(self.installer()))
         self.write_header()
 
-    def drop_orphan_cflags(self) -> None:
+    def without_orphan_cflags(self, outs: list[_Out]) -> list[_Out]:
         """Cog's `ENV CFLAGS=…` / `ENV CFLAGS=` pair is noise once the install between them is gone."""
-        index = 0
-        while index + 1 < len(self.out):
-            first, second = self.out[index], self.out[index + 1]
+        outs, index = list(outs), 0
+        while index + 1 < len(outs):
+            first, second = outs[index], outs[index + 1]
             if first.text.startswith("ENV CFLAGS=") and first.text != "ENV CFLAGS=" \
                     and second.text == "ENV CFLAGS=":
                 for out in (first, second):
                     self.changes.append(DockerfileChange(
                         "removed", out.line, out.original, None,
                         "Cog's CFLAGS wrapper around an install that was removed"))
-                del self.out[index:index + 2]
+                del outs[index:index + 2]
                 index = max(index - 1, 0)
             else:
                 index += 1
+        return outs
 
     def installs(self, package: str) -> bool:
         return any(package in cogdebug.apt_packages(out.text) for out in self.out)
