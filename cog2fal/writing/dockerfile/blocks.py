@@ -61,8 +61,9 @@ def python_version(config: CogConfig) -> tuple[str, str | None]:
     """(version, note): cog.yaml's python_version, or Cog's default with a note for the report."""
     if config.python_version:
         return str(config.python_version).strip(), None
-    return DEFAULT_PYTHON, (f"build.python_version is not set: using {DEFAULT_PYTHON} (Cog's default "
-                            "0.9.10-0.15; earlier Cog used 3.8); set it in cog.yaml if the model needs another")
+    return DEFAULT_PYTHON, (f"build.python_version is not set: using {DEFAULT_PYTHON} (Cog's "
+                            "default 0.9.10-0.15; earlier Cog used 3.8); set it in cog.yaml if "
+                            "the model needs another")
 
 
 def choose_base(config: CogConfig, torch: compat.TorchRelease | None, python: str) -> Base:

@@ -149,15 +149,14 @@ class _Cleaner:
         self.remove(start, "the deps stage only pre-built packages for the final stage; they are "
                     "installed there directly now")
         self.suffix = "; moved from the deps stage into the final stage"
-        kept = self.without_orphan_cflags([o for item in items for o in self.rule(item, deps=True)])
+        kept: list[_Out] = []
+        for item in items:
+            outs = self.rule(item, deps=True)
+            if outs and outs[0].text == item.text and item.keyword not in ("", "#"):
+                self.note("changed", item, item.text, "the deps stage held it (Cog 0.9-0.13)")
+            kept += outs
         self.suffix = ""
-        for out in kept:
-            if out.original is not None and out.text == out.original and out.text.strip():
-                self.changes.append(DockerfileChange(
-                    "changed", out.line, out.original, out.text,
-                    "moved from the deps stage into the final stage (from Cog 0.11 the deps "
-                    "stage held the apt line and the pip installs)"))
-        self.moved = kept
+        self.moved = self.without_orphan_cflags(kept)
 
     def final_stage(self, start: Instruction, items: list[Instruction]) -> None:
         tag = cogdebug.cog_base_tag(start)
@@ -348,6 +347,7 @@ class _Cleaner:
             if first.text.startswith("ENV CFLAGS=") and first.text != "ENV CFLAGS=" \
                     and second.text == "ENV CFLAGS=":
                 for out in (first, second):
+                    self.changes = [c for c in self.changes if out.line is None or c.line != out.line]
                     self.changes.append(DockerfileChange(
                         "removed", out.line, out.original, None,
                         "Cog's CFLAGS wrapper around an install that was removed"))

@@ -76,7 +76,9 @@ def _instruction(line: int, physical: list[str]) -> Instruction:
         return Instruction(line, text, "#", body=stripped)
     logical = _logical(physical).strip()
     keyword, _, rest = logical.partition(" ")
-    flags, body = _split_flags(rest) if keyword.upper() in ("RUN", "COPY", "ADD", "FROM") else ([], rest.strip())
+    flags, body = ([], rest.strip())
+    if keyword.upper() in ("RUN", "COPY", "ADD", "FROM"):
+        flags, body = _split_flags(rest)
     return Instruction(line, text, keyword.upper(), flags, body.strip())
 
 
