@@ -179,8 +179,10 @@ def render_app(project: Project, plan: AppPlan) -> str:
         f'    """{_app_doc(project)}"""\n\n' + "\n\n".join(body)
 
     header = _module_doc(project, models)
-    parts = [imports.render(), *constants, *helpers, *sections, app_class]
-    return header + "\n\n" + "\n\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+    rest = [p.strip("\n") for p in [*constants, *helpers, *sections, app_class] if p.strip()]
+    # isort's rule: two blank lines after the imports before a def/class, one before anything else.
+    gap = "\n\n\n" if rest[0].startswith(("def ", "class ")) else "\n\n"
+    return header + "\n\n" + imports.render() + gap + "\n\n\n".join(rest) + "\n"
 
 
 def _module_doc(project: Project, models: RenderedModels) -> str:
@@ -217,11 +219,13 @@ def _options(plan: AppPlan, imports: Imports) -> str:
         lines.append("        context_dir=os.path.dirname(os.path.abspath(__file__)),")
         lines.append("    )")
     if plan.requirements:
+        imports.add("typing", "ClassVar")
         items = "".join(f"        {literal(r)},\n" for r in plan.requirements)
-        lines.append(f"    requirements = [\n{items}    ]")
+        lines.append(f"    requirements: ClassVar[list[str]] = [\n{items}    ]")
     if plan.app_files and plan.mode != "container":
+        imports.add("typing", "ClassVar")
         items = "".join(f"        {literal(f)},\n" for f in plan.app_files)
-        lines.append(f"    app_files = [\n{items}    ]")
+        lines.append(f"    app_files: ClassVar[list[str]] = [\n{items}    ]")
     if plan.max_multiplexing:
         lines.append(f"    max_multiplexing = {plan.max_multiplexing}  # Cog's concurrency.max")
     return "\n".join(lines)

@@ -40,11 +40,9 @@ def input_annotation(type_ref: TypeRef, imports: Imports) -> str:
     if kind == "list":
         return f"list[{input_annotation(type_ref.inner, imports)}]"
     if kind == "optional":
-        imports.add("typing", "Optional")
-        return f"Optional[{input_annotation(type_ref.inner, imports)}]"
+        return f"{input_annotation(type_ref.inner, imports)} | None"
     if kind == "union" and type_ref.args:
-        imports.add("typing", "Union")
-        return f"Union[{', '.join(input_annotation(a, imports) for a in type_ref.args)}]"
+        return " | ".join(input_annotation(a, imports) for a in type_ref.args)
     imports.add("typing", "Any")
     return "Any"
 
@@ -65,11 +63,9 @@ def output_annotation(type_ref: TypeRef, imports: Imports) -> str:
     if kind in ("list", "iterator", "concatenate"):
         return f"list[{output_annotation(type_ref.inner, imports)}]"
     if kind == "optional":
-        imports.add("typing", "Optional")
-        return f"Optional[{output_annotation(type_ref.inner, imports)}]"
+        return f"{output_annotation(type_ref.inner, imports)} | None"
     if kind == "union" and type_ref.args:
-        imports.add("typing", "Union")
-        return f"Union[{', '.join(output_annotation(a, imports) for a in type_ref.args)}]"
+        return " | ".join(output_annotation(a, imports) for a in type_ref.args)
     if kind == "dict":
         imports.add("typing", "Any")
         return "dict[str, Any]"
@@ -92,14 +88,13 @@ def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> 
         imports.add("typing", "Literal")
         annotation = f"Literal[{', '.join(literal(c) for c in spec.choices)}]"
         if spec.type.kind == "optional":
-            annotation = f"Optional[{annotation}]"
+            annotation = f"{annotation} | None"
     args: list[str] = []
     if spec.default is not MISSING:
         args.append(f"default={literal(spec.default)}")
     elif spec.optional_by_none_default or spec.default_source:
         if spec.type.kind != "optional":
-            imports.add("typing", "Optional")
-            annotation = f"Optional[{annotation}]"
+            annotation = f"{annotation} | None"
         args.append("default=None")
     if spec.description is not None:
         args.append(f"description={literal(spec.description)}")
@@ -207,8 +202,7 @@ def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
         elif spec.type.kind == "optional" or spec.has_default:
             # Cog ≤ 0.16 (pydantic) let an Optional field without a default be left out.
             if spec.type.kind != "optional":
-                imports.add("typing", "Optional")
-                annotation = f"Optional[{annotation}]"
+                annotation = f"{annotation} | None"
             default = " = None"
         lines.append(f"    {spec.name}: {annotation}{default}")
     return "\n".join(lines)

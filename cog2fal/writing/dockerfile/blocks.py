@@ -66,11 +66,17 @@ def python_version(config: CogConfig) -> tuple[str, str | None]:
                             "the model needs another")
 
 
-def choose_base(config: CogConfig, torch: compat.TorchRelease | None, python: str) -> Base:
-    """GPU → nvidia/cuda devel image for the CUDA/cuDNN Cog would pick; CPU → python:X.Y-slim."""
+def choose_base(config: CogConfig, torch: compat.TorchRelease | None, python: str,
+                cuda_from: tuple[str, str] | None = None) -> Base:
+    """GPU → nvidia/cuda devel image for the CUDA/cuDNN Cog would pick; CPU → python:X.Y-slim.
+
+    `cuda_from` is (CUDA, where it comes from) when something other than cog.yaml decides it.
+    """
     if not config.gpu:
         return Base(f"python:{python}-slim", python, False, f"CPU image for Python {python}")
-    if config.cuda:
+    if cuda_from is not None:
+        cuda, why = cuda_from
+    elif config.cuda:
         cuda, why = config.cuda, "build.cuda"
     elif torch is not None:
         cuda, why = compat.newest_cuda(torch), f"newest CUDA torch {torch.torch} supports"
@@ -83,7 +89,7 @@ def choose_base(config: CogConfig, torch: compat.TorchRelease | None, python: st
         why = f"CUDA {cuda} has no nvidia/cuda devel image in Cog's matrix; using {compat.DEFAULT_CUDA}"
     elif config.cudnn and image.cudnn != str(config.cudnn).split(".")[0]:
         why += f"; no cuDNN {config.cudnn} image for CUDA {cuda}, using cuDNN {image.cudnn}"
-    note = f"CUDA {image.cuda} ({why}), cuDNN {image.cudnn}, Python {python}"
+    note = f"CUDA {image.cuda} from {why}, cuDNN {image.cudnn}, Python {python}"
     return Base(image.image, python, True, note)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig
-from cog2fal.writing.dockerfile import blocks, cogdebug
+from cog2fal.writing.dockerfile import blocks, cogdebug, compat
 from cog2fal.writing.dockerfile.instructions import (
     SYNTAX_HEADER,
     Instruction,
@@ -180,12 +180,13 @@ class _Cleaner:
 
     def replace_cog_base(self, start: Instruction, tag: str) -> None:
         cuda, python, _ = cogdebug.parse_cog_base_tag(tag)
-        config = self.config
-        if cuda and not (config.cuda or "").startswith(cuda):
-            config = dataclasses.replace(config, cuda=cuda)
-        config = dataclasses.replace(config, gpu=bool(cuda))
+        config = dataclasses.replace(self.config, gpu=bool(cuda))
+        cuda_from = None
+        if cuda:  # keep cog.yaml's full CUDA (12.1.1) when it matches the tag's (12.1)
+            full = config.cuda if compat.major_minor(config.cuda or "") == cuda else cuda
+            cuda_from = (full, "the cog-base tag")
         version = python or blocks.python_version(config)[0]
-        self.base = blocks.choose_base(config, None, version)
+        self.base = blocks.choose_base(config, None, version, cuda_from)
         lines = blocks.base_lines(self.base)
         self.out.append(_Out(lines[0].text, start.line, start.text))
         self.note("changed", start, lines[0].text,
@@ -252,7 +253,7 @@ class _Cleaner:
                 return self.change(ins, text, "installs into the image's Python instead of /dep")
             return self.keep(ins)
         if cogdebug.installs_only_cog(ins):
-            return self.remove(ins, "installs Cog's SDK/coglet (and its pydantic pin): Cog runtime")
+            return self.remove(ins, "installs or uninstalls Cog's SDK/coglet (with its pydantic pin): Cog runtime")
         if cogdebug.is_config_copy(ins):
             return self.remove(ins, "copies the `-f` config to cog.yaml for Cog's runtime")
         if cogdebug.is_ca_cert(ins):

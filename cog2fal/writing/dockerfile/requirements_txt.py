@@ -92,7 +92,7 @@ def _strip_local(line: RequirementLine, changes: list[DockerfileChange]) -> str:
         changes.append(DockerfileChange(
             "changed", None, line.text, stripped,
             f"requirements.txt ({line.location}): local version dropped; the PyTorch wheel index "
-            "line selects the CUDA build, as Cog does"))
+            "line selects the CPU or CUDA build, as Cog does"))
     return stripped
 
 
