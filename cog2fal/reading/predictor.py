@@ -139,8 +139,10 @@ class PredictorAnalyzer:
         key = "train" if role == "train" else "predict"
         target = _top_level(self.module, name)
         if target is None:
+            defined = [n.name.value for n in self.module.body if isinstance(n, (cst.ClassDef, cst.FunctionDef))]
+            hint = f" (it defines: {', '.join(defined)})" if defined else ""
             raise CogProjectError(
-                f"`{name}` is not defined at the top level of {self.source.display}",
+                f"`{name}` is not defined at the top level of {self.source.display}{hint}",
                 self.config.path, self.config.line_of(key))
         if isinstance(target, cst.FunctionDef):
             return self._entrypoint(target, None, role, "function", bindings=self.bindings_at(target))

@@ -54,7 +54,7 @@ def check_compiles(text: str, display: str) -> None:
     try:
         compile(text, display, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        raise CogProjectError(f"{exc.msg}", display, exc.lineno or 1) from None
+        raise CogProjectError(f"syntax error: {exc.msg}", display, exc.lineno or 1) from None
     except (ValueError, MemoryError, RecursionError) as exc:
         raise CogProjectError(f"cannot compile: {exc}", display, 1) from None
 

@@ -116,6 +116,8 @@ class _Cleaner:
 
     def run(self, text: str, source_name: str) -> DockerfileResult:
         body, offset = _runner_block(text)
+        if offset:
+            self.report_other_blocks(text)
         instructions = split_instructions(body, first_line=offset + 1)
         self.break_system_packages = "--break-system-packages" in body
         stages = _stages(instructions)
@@ -138,6 +140,15 @@ class _Cleaner:
         self.finish()
         return DockerfileResult("\n".join(o.text for o in self.out) + "\n", self.requirements.text,
                                 self.changes + self.requirements.changes, "cog debug")
+
+    def report_other_blocks(self, text: str) -> None:
+        """`--separate-weights` output: the weights Dockerfile and .dockerignore are not used."""
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.startswith("=== ") and line.strip() != _RUNNER_BLOCK:
+                self.changes.append(DockerfileChange(
+                    "removed", number, line, None,
+                    "block of `cog debug --separate-weights` other than the runner Dockerfile: "
+                    "the weights reach the image with the model folder (COPY . /src)"))
 
     def header_line(self, instruction: Instruction) -> list[_Out]:
         if instruction.is_syntax_header:

@@ -1,0 +1,2 @@
+def split_words(text):
+    return [w for w in text.replace(",", " ").split() if w]

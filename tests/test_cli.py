@@ -1,0 +1,162 @@
+"""The CLI contract: exit codes, one-line errors, --check/--diff/--force, atomic output,
+static conversion, and a Cog project that is never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BROKEN, FIXTURES
+
+BROKEN_NAMES = sorted(p.name for p in BROKEN.iterdir() if (p / "EXPECTED.txt").is_file())
+
+
+def cog2fal(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cog2fal", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        h.update(path.relative_to(root).as_posix().encode())
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("name", BROKEN_NAMES)
+def test_bad_input_is_one_line_with_file_and_line(name: str, tmp_path: Path) -> None:
+    project = BROKEN / name
+    expected = (project / "EXPECTED.txt").read_text().strip()
+    expected_location = expected.split(": ", 1)[0]  # e.g. cog.yaml:3 or predict.py:8
+    before = digest(project)
+    out = tmp_path / "out"
+    done = cog2fal("convert", str(project), "--out", str(out))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"{project / expected_location.rsplit(':', 1)[0]}:{expected_location.rsplit(':', 1)[1]}:" in lines[0]
+    assert not out.exists(), "a failed conversion left output behind"
+    assert digest(project) == before
+
+
+def test_conversion_is_static(tmp_path: Path) -> None:
+    """Importing side_effect_marker's predictor writes SIDE_EFFECT_MARKER; converting must not."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "side_effect_marker", project)
+    done = cog2fal("convert", str(project), "--out", str(tmp_path / "out"), cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert not list(tmp_path.rglob("SIDE_EFFECT_MARKER"))
+    assert (tmp_path / "out" / "fal_app.py").is_file()
+
+
+def test_model_dir_is_never_modified_and_default_out_is_a_sibling(tmp_path: Path) -> None:
+    project = tmp_path / "hello"
+    shutil.copytree(FIXTURES / "hello_text", project)
+    before = digest(project)
+    done = cog2fal("convert", str(project))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "hello-fal" / "fal_app.py").is_file()
+    assert digest(project) == before
+
+
+def test_cog_yaml_path_is_accepted(tmp_path: Path) -> None:
+    done = cog2fal("convert", str(FIXTURES / "hello_text" / "cog.yaml"), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+
+
+def test_non_empty_out_needs_force_and_is_replaced_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    refused = cog2fal("convert", str(FIXTURES / "hello_text"), "--out", str(out))
+    assert refused.returncode == 2
+    assert "--force" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert (out / "keep.txt").read_text() == "mine"
+    forced = cog2fal("convert", str(FIXTURES / "hello_text"), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not (out / "keep.txt").exists()
+    assert (out / "fal_app.py").is_file()
+
+
+def test_failure_with_force_keeps_the_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert cog2fal("convert", str(FIXTURES / "hello_text"), "--out", str(out)).returncode == 0
+    before = digest(out)
+    failed = cog2fal("convert", str(BROKEN / "syntax_error"), "--out", str(out), "--force")
+    assert failed.returncode == 2
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "staging folders were left behind"
+
+
+def test_check_after_convert_is_clean_then_detects_drift(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    project = FIXTURES / "choices_folded"
+    assert cog2fal("convert", str(project), "--out", str(out), "--mode", "app").returncode == 0
+    first = digest(out)
+    check = cog2fal("convert", str(project), "--out", str(out), "--mode", "app", "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert digest(out) == first
+    app = out / "fal_app.py"
+    app.write_text(app.read_text().replace('"512x512"', '"256x256"', 1))
+    drift = cog2fal("convert", str(project), "--out", str(out), "--mode", "app", "--check")
+    assert drift.returncode == 1
+    diff = cog2fal("convert", str(project), "--out", str(out), "--mode", "app", "--diff")
+    assert diff.returncode == 1
+    assert '-    size: Literal["256x256"' in diff.stdout or '"256x256"' in diff.stdout
+    assert "+++ b/fal_app.py" in diff.stdout
+    # --check and --diff write nothing.
+    assert '"256x256"' in app.read_text()
+
+
+def test_reconverting_gives_identical_bytes(tmp_path: Path) -> None:
+    for index in range(2):
+        assert cog2fal("convert", str(FIXTURES / "train_function"), "--out",
+                       str(tmp_path / f"o{index}"), "--mode", "app").returncode == 0
+    assert digest(tmp_path / "o0") == digest(tmp_path / "o1")
+
+
+def test_json_report_names_app_file_and_class(tmp_path: Path) -> None:
+    done = cog2fal("convert", str(FIXTURES / "image_filter_pillow"), "--out", str(tmp_path / "o"),
+                   "--mode", "app", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["app_file"] == "fal_app.py"
+    assert report["app_class"] == "ImageFilter"
+    assert report["app_name"] == "image-filter"
+    assert any(f["code"] == "C2F012" for f in report["findings"])  # the pydantic pin
+
+
+def test_options_reach_the_app(tmp_path: Path) -> None:
+    done = cog2fal("convert", str(FIXTURES / "hello_text"), "--out", str(tmp_path / "o"),
+                   "--machine-type", "GPU-H100", "--app-name", "My Greeter")
+    assert done.returncode == 0, done.stderr
+    app = (tmp_path / "o" / "fal_app.py").read_text()
+    assert 'machine_type = "GPU-H100"' in app
+    assert 'class MyGreeter(fal.App, name="my-greeter")' in app
+
+
+def test_batch_conversion_reports_each_project(tmp_path: Path) -> None:
+    done = cog2fal("convert", str(FIXTURES / "hello_text"), str(BROKEN / "syntax_error"),
+                   str(FIXTURES / "iterator_text"), "--out-root", str(tmp_path), "--mode", "app")
+    assert done.returncode == 2
+    assert (tmp_path / "hello_text-fal" / "fal_app.py").is_file()
+    assert (tmp_path / "iterator_text-fal" / "fal_app.py").is_file()
+    assert "syntax_error" in done.stderr
+
+
+def test_help_lists_commands_with_examples() -> None:
+    done = cog2fal("--help")
+    assert done.returncode == 0
+    for command in ("convert", "inspect", "dockerfile", "verify"):
+        assert command in done.stdout
+    convert_help = cog2fal("convert", "--help")
+    assert "--check" in convert_help.stdout and "Examples" in convert_help.stdout
