@@ -264,7 +264,8 @@ class _Cleaner:
                 return self.change(ins, text, "installs into the image's Python instead of /dep")
             return self.keep(ins)
         if cogdebug.installs_only_cog(ins):
-            return self.remove(ins, "installs or uninstalls Cog's SDK/coglet (with its pydantic pin): Cog runtime")
+            return self.remove(ins, "installs or uninstalls Cog's SDK/coglet (with its pydantic pin): "
+                               "Cog runtime")
         if cogdebug.is_config_copy(ins):
             return self.remove(ins, "copies the `-f` config to cog.yaml for Cog's runtime")
         if cogdebug.is_ca_cert(ins):
