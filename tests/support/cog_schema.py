@@ -26,6 +26,7 @@ a test suite that asks for many schemas stays fast. Deterministic failures are c
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 DEFAULT_COG016_PYTHON = "/work/venvs/cog016/bin/python"
-HARNESS_VERSION = "1"  # bump to invalidate every cached schema
+HARNESS_VERSION = "2"  # bump to invalidate every cached schema
 _IGNORED_PARTS = frozenset({".git", "__pycache__", ".cog", ".pytest_cache", ".mypy_cache"})
 _PROTECTED_TOP_LEVEL = (
     # Never stubbed even when missing: a missing one means the interpreter is broken.
@@ -219,12 +220,26 @@ def _run_schema_command(
             return {"error": f"cannot run {interpreter}: {exc}", "output": "", "cacheable": False}
     if proc.returncode != 0:
         return {"error": f"schema command exited with {proc.returncode}",
-                "output": proc.stderr[-20000:]}
+                "output": _readable_stderr(proc.stderr)[-20000:]}
     try:
         return {"schema": _parse_json_document(proc.stdout)}
     except ValueError:
         return {"error": "schema command printed no JSON document",
                 "output": (proc.stdout + proc.stderr)[-20000:]}
+
+
+def _readable_stderr(stderr: str) -> str:
+    """Cog ends with `CogError(['<traceback>'])`, a repr'd list; unquote it for messages."""
+    marker = "cog.errors.CogError: "
+    head, found, tail = stderr.rpartition(marker)
+    if not found:
+        return stderr
+    try:
+        logs = ast.literal_eval(tail.strip())
+    except (ValueError, SyntaxError):
+        return stderr
+    text = "\n".join(logs) if isinstance(logs, list) else str(logs)
+    return f"{head}{marker}\n{text}"
 
 
 def _subprocess_env(env_refs: dict[str, str]) -> dict[str, str]:

@@ -345,3 +345,82 @@ def test_numbers_compare_as_numbers_but_booleans_do_not() -> None:
     assert compare_fields(input_fields(doc(1, True)), input_fields(doc(1, 1))) == [
         Difference("n", "default", True, 1)
     ]
+
+
+# --------------------------------------------------------------------------- the Cog harness
+
+STUBBED_PREDICTOR = '''
+import os
+os.environ["HF_HOME"] = "/src/hf"
+import torch
+from torch import nn
+from diffusers import DDIMScheduler, StableDiffusionPipeline
+from cog import BasePredictor, Input, Path
+
+SCHEDULERS = {"ddim": DDIMScheduler, "euler": None}
+
+
+class Net(nn.Module):
+    pass
+
+
+class Predictor(BasePredictor):
+    def setup(self):
+        self.pipe = StableDiffusionPipeline.from_pretrained("x", torch_dtype=torch.float16)
+
+    @torch.inference_mode()
+    def predict(
+        self,
+        prompt: str = Input(description="Prompt"),
+        scheduler: str = Input(default="ddim", choices=list(SCHEDULERS.keys())),
+    ) -> Path:
+        return Path("out.png")
+'''
+
+
+@pytest.fixture
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COG2FAL_TEST_CACHE", str(cache))
+    return cache
+
+
+@needs_cog016
+def test_stub_mode_covers_missing_heavy_dependencies(tmp_path: Path, private_cache: Path) -> None:
+    project = tmp_path / "heavy"
+    project.mkdir()
+    (project / "cog.yaml").write_text('build:\n  gpu: true\npredict: "predict.py:Predictor"\n')
+    (project / "predict.py").write_text(STUBBED_PREDICTOR)
+
+    with pytest.raises(CogSchemaError, match="No module named 'torch'"):
+        cog_openapi_schema(project)
+    doc = cog_openapi_schema(project, stub_missing_modules=True)
+
+    fields = input_fields(doc)
+    assert list(fields) == ["prompt", "scheduler"]
+    assert fields["scheduler"].enum == ("ddim", "euler")
+
+
+@needs_cog016
+def test_cache_and_scratch_copy(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tests.support.cog_schema as harness
+
+    project = FIXTURES / "side_effect_marker"
+    first = cog_openapi_schema(project, full_import=True)  # imports the module for real
+    assert not (project / "SIDE_EFFECT_MARKER").exists()
+
+    def no_subprocess(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise AssertionError("expected a cache hit")
+
+    monkeypatch.setattr(harness, "_run_schema_command", no_subprocess)
+    assert cog_openapi_schema(project, full_import=True) == first
+    assert list(private_cache.rglob("*.json"))
+
+
+@needs_cog016
+def test_run_key_and_failures_are_reported(private_cache: Path) -> None:
+    # `run:` (0.20+) is passed to 0.16 as COG_PREDICT_TYPE_STUB; BaseRunner does not exist there.
+    with pytest.raises(CogSchemaError, match="BaseRunner"):
+        cog_openapi_schema(FIXTURES / "runner_v020")
+    with pytest.raises(CogSchemaError, match="You must set an output type"):
+        cog_openapi_schema(FIXTURES / "untyped_output")
