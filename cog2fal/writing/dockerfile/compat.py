@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
-
 PYTORCH_INDEX = "https://download.pytorch.org/whl"
 DEFAULT_CUDA = "11.8"  # Cog's default when neither cuda nor a known torch pin says otherwise
 
@@ -188,11 +186,3 @@ def cuda_image(cuda: str, cudnn: str | None = None) -> CudaImage | None:
     found = [img for img in found if _key(img.cuda) == newest]
     preferred = [img for img in found if img.ubuntu == PREFERRED_UBUNTU]
     return (preferred or sorted(found, key=lambda img: _key(img.ubuntu)))[-1]
-
-
-def is_version(text: str) -> bool:
-    try:
-        Version(text)
-    except InvalidVersion:
-        return False
-    return True
