@@ -87,6 +87,20 @@ def _app_name(project: Project, model_dir: Path, options: ConvertOptions) -> str
     return kebab(root.resolve().name)
 
 
+# Names fal_app.py defines or imports itself; the app class must not shadow them.
+_TAKEN = {"Input", "Output", "OutputChunk", "TrainingInput", "TrainingOutput", "TrainingOutputChunk",
+          "File", "Image", "Audio", "Video", "BaseModel", "Field", "FileUrl", "SecretStr", "Path",
+          "Response", "StreamingResponse", "ContainerImage", "Any", "Literal", "ClassVar", "Annotated"}
+
+
+def _app_class_name(app_name: str, project: Project) -> str:
+    name = class_name(app_name)
+    models = set(project.predictor.output_models)
+    if project.trainer is not None:
+        models |= set(project.trainer.output_models)
+    return f"{name}App" if name in _TAKEN | models else name
+
+
 def _config_findings(project: Project) -> list[Finding]:
     config = project.config
     where = lambda key: Location(config.path, config.line_of(key) or 1)  # noqa: E731
@@ -183,7 +197,7 @@ def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
     app_name = _app_name(project, model_dir, options)
     plan = AppPlan(
         app_name=app_name,
-        class_name=class_name(app_name),
+        class_name=_app_class_name(app_name, project),
         machine_type=options.machine_type or (GPU_DEFAULT if project.config.gpu else CPU_DEFAULT),
         requirements=requirements.items,
         app_files=app_files_entries(sorted([*files, runtime_file])),
