@@ -103,6 +103,12 @@ class _Cleaner:
         self.note("changed", instruction, text, reason)
         return [_Out(text, instruction.line, instruction.text)]
 
+    def rewrite(self, instruction: Instruction, text: str, reason: str) -> list[_Out]:
+        """`change` when the rewrite did something, else `keep`."""
+        if text == instruction.text:
+            return self.keep(instruction)
+        return self.change(instruction, text, reason)
+
     @staticmethod
     def keep(instruction: Instruction) -> list[_Out]:
         return [_Out(instruction.text, instruction.line, instruction.text)]
@@ -259,9 +265,12 @@ class _Cleaner:
         if cogdebug.installs_requirements(ins):
             if not self.requirements.text:
                 return self.remove(ins, "cog.yaml has no Python requirements left after removing Cog's own")
-            text = _DEPS_FLAG.sub("", ins.text) if deps else ins.text
-            if text != ins.text:
-                return self.change(ins, text, "installs into the image's Python instead of /dep")
+            if deps:
+                return self.rewrite(ins, _DEPS_FLAG.sub("", ins.text),
+                                    "installs into the image's Python instead of /dep")
+            if self.base is not None and self.base.gpu:
+                return self.rewrite(ins, ins.text.replace("uv run pip install", "pip install"),
+                                    "the replacement base's Python is the venv on PATH")
             return self.keep(ins)
         if cogdebug.installs_only_cog(ins):
             return self.remove(ins, "installs or uninstalls Cog's SDK/coglet (with its pydantic pin): "
