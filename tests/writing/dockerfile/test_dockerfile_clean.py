@@ -6,6 +6,9 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+from conftest import FIXTURES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig, RunCommand
@@ -92,3 +95,20 @@ def test_unknown_lines_are_kept_verbatim(tmp_path: Path) -> None:
     body = "ARG HF_REVISION=main\nRUN  echo double space\nLABEL org.example=1\n"
     result = _clean(tmp_path, body)
     assert body in result.text
+
+
+FUZZ_LINES = [line for p in sorted(FIXTURES.glob("*/cog_debug.Dockerfile"))
+              for line in p.read_text().split("\n")]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.sampled_from(FUZZ_LINES), st.text(alphabet="\\\n\t =-\"'$`#;&|<>/.:RUNFOMENVCPY"
+                                                             "abc5", max_size=30)), max_size=25))
+def test_fuzzed_input_never_raises_anything_but_a_located_error(tmp_path: Path, lines: list[str]) -> None:
+    try:
+        result = clean_cog_debug("\n".join(lines), tmp_path, CogConfig(predict="predict.py:Predictor"),
+                                 source_name="fuzz")
+    except CogProjectError as error:
+        assert str(error).startswith("fuzz:")
+        return
+    assert result.text.endswith("\n")
