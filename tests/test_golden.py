@@ -23,7 +23,7 @@ NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "cog.yaml").is_file())
 
 @cache
 def converted(name: str) -> dict[str, bytes]:
-    return convert_project(FIXTURES / name, ConvertOptions(mode="app")).files
+    return convert_project(FIXTURES / name, ConvertOptions()).files  # --mode auto, as users run it
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -59,14 +59,18 @@ def test_model_dependencies_are_absent_here() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_loads_like_fal_deploy(name: str) -> None:
     result = deploy_check(GOLDEN / name / "fal_app.py")
-    assert result["environment"]["kind"] == "virtualenv"
-    requirements = result["environment"]["requirements"]
+    requirements = result["environment"].get("requirements") or []
     flat = [r for layer in requirements for r in (layer if isinstance(layer, list) else [layer])]
     assert not any(r.split("==")[0].strip().lower() in ("cog", "coglet") for r in flat)
-    assert "cog2fal_runtime.py" in result["host"]["app_files"]
+    if "DOCKERFILE" in (GOLDEN / name / "fal_app.py").read_text():
+        assert result["environment"]["kind"] == "container"
+        assert not result["host"].get("app_files")
+    else:
+        assert result["environment"]["kind"] == "virtualenv"
+        assert "cog2fal_runtime.py" in result["host"]["app_files"]
 
 
 def test_converting_twice_is_byte_identical() -> None:
     for name in NAMES[:8]:
-        again = convert_project(FIXTURES / name, ConvertOptions(mode="app")).files
+        again = convert_project(FIXTURES / name, ConvertOptions()).files
         assert again == converted(name), name

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from cog2fal import __version__
 from cog2fal.project import Entrypoint, Project
 from cog2fal.writing.models import RenderedModels, render_input_model, render_output_models
-from cog2fal.writing.pysource import Imports, call, literal
+from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
 
 RUNTIME = "cog2fal_runtime"
 
@@ -44,32 +44,42 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
     if models.runtime_defaults:
         # Optional here because Cog computed their default at run time: omitted → the code's default.
         prepare_args.append(f"omit_if_none={literal(models.runtime_defaults)}")
-    prepare = f"{RUNTIME}.prepared_inputs({', '.join(prepare_args)})"
+
+    def with_prepared(indent: str, before: str = "") -> list[str]:
+        """`with ...prepared_inputs(...) as kwargs:`, wrapped when too long for one line."""
+        head = f"{indent}with {before}{RUNTIME}.prepared_inputs("
+        one = f"{head}{', '.join(prepare_args)}) as kwargs:"
+        if len(one) + 8 <= MAX_LINE:  # 8: the class and method indentation
+            return [one]
+        return [head, f"{indent}    {', '.join(prepare_args)}", f"{indent}) as kwargs:"]
+
     billing = plan.billing_metric and not stream
     lines = [f"import {RUNTIME}", ""]
     if stream:
         chunk = models.chunk_class
-        item_expr = f"{chunk}(output={RUNTIME}.encode_output(item, upload)).model_dump_json()"
+        item_expr = f"{chunk}(output={RUNTIME}.encode_output(item, upload))"
         if entry.output.is_async or entry.is_async:
             lines += [
                 "async def events():",
-                f"    with {prepare} as kwargs:",
+                *with_prepared("    "),
                 f"        async for item in {call_expr}:",
-                f'            yield f"data: {{{item_expr}}}\\n\\n"',
+                f"            chunk = {item_expr}",
+                '            yield f"data: {chunk.model_dump_json()}\\n\\n"',
             ]
         else:
             lines += [
                 "def events():",
-                f"    with {prepare} as kwargs:",
+                *with_prepared("    "),
                 f"        for item in {call_expr}:",
-                f'            yield f"data: {{{item_expr}}}\\n\\n"',
+                f"            chunk = {item_expr}",
+                '            yield f"data: {chunk.model_dump_json()}\\n\\n"',
             ]
         lines += ["", 'return StreamingResponse(events(), media_type="text/event-stream")']
         return lines
     if billing:
-        lines.append(f"with {RUNTIME}.request_scope() as scope, {prepare} as kwargs:")
+        lines.extend(with_prepared("", f"{RUNTIME}.request_scope() as scope, "))
     else:
-        lines.append(f"with {prepare} as kwargs:")
+        lines.extend(with_prepared(""))
     if entry.streams and (entry.output.is_async or entry.is_async):
         lines.append(f"    result = [item async for item in {call_expr}]")
     elif entry.streams:
@@ -128,11 +138,12 @@ def _setup(project: Project, plan: AppPlan) -> list[str]:
     lines.append("")
     for entry, attr in entries:
         args = [literal(entry.file), literal(entry.name)]
-        if plan.environment:
+        if plan.environment and plan.mode != "container":  # the image's ENV has them otherwise
             args.append("environment=ENVIRONMENT")
         if plan.model_root:
             args.append(f"root={literal(plan.model_root)}")
-        lines.append(f"    self.{attr} = " + call(f"{RUNTIME}.load_predictor", args, "    "))
+        lines.append(f"    self.{attr} = " + call(f"{RUNTIME}.load_predictor", args, "        ",
+                                                   prefix=f"self.{attr} = "))
         if entry.has_setup:
             awaited = "await " if entry.setup_is_async else ""
             weights = f"{RUNTIME}.weights_from_env(download_file)" if entry.setup_weights else ""
@@ -237,7 +248,7 @@ def _constants(plan: AppPlan, models: RenderedModels, train_models: RenderedMode
     if plan.mode == "container" and plan.dockerfile is not None:
         blocks.append("# The Cog build environment, cleaned of Cog's runtime (see MIGRATION.md).\n"
                       f"DOCKERFILE = {_triple_quoted(plan.dockerfile)}")
-    if plan.environment:
+    if plan.environment and plan.mode != "container":
         items = "".join(f"    {literal(k)}: {literal(v)},\n" for k, v in plan.environment.items())
         blocks.append(f"# cog.yaml `environment`, set on the runner before the model code loads.\nENVIRONMENT = {{\n{items}}}")
     for rendered in (models, train_models):
@@ -260,7 +271,9 @@ def _helpers(imports: Imports, upload: bool, file_inputs: bool) -> list[str]:
 
 
 # Files are passed as URLs, as on Replicate; the schema says `format: uri` like Cog's.
-FileUrl = Annotated[str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})]''')
+FileUrl = Annotated[
+    str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})
+]''')
     if upload:
         imports.module("mimetypes")
         imports.add("pathlib", "Path")

@@ -1,16 +1,48 @@
-"""Container mode: the cleaned or generated Dockerfile, inlined in the app as its image."""
+"""Container mode: the Cog build environment as a Dockerfile, inlined as the app's image.
+
+The output folder is the build context: it holds the model code (copied to /src, as Cog did),
+the regenerated requirements.txt the Dockerfile installs, and the app file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cog2fal.errors import CogProjectError
+from cog2fal.project import Finding, Location
+from cog2fal.writing.dockerfile import REQUIREMENTS_FILE, fal_container_dockerfile
 
 if TYPE_CHECKING:
     from cog2fal.convert import Conversion, ConvertOptions
 
+MODEL_ROOT = "/src"
+
 
 def apply_container_mode(conversion: Conversion, root: Path, options: ConvertOptions) -> None:
-    raise CogProjectError("container mode is not available yet; use --mode app",
-                          conversion.project.config.path)
+    config = conversion.project.config
+    result = fal_container_dockerfile(root, config, options.cog_debug)
+    plan = conversion.plan
+    plan.mode = "container"
+    plan.dockerfile = result.text
+    plan.model_root = MODEL_ROOT
+    plan.requirements = []  # installed by the Dockerfile
+    plan.app_files = []  # fal rejects app_files for container apps; COPY ships the code
+    conversion.dockerfile_changes = list(result.changes)
+    if result.requirements_txt:
+        original = conversion.files.get(REQUIREMENTS_FILE)
+        if original is not None and original.decode("utf-8", "replace") != result.requirements_txt:
+            conversion.findings.append(Finding(
+                "C2F040", f"the project's own {REQUIREMENTS_FILE} is replaced in the output by the one "
+                "the image installs (regenerated from cog.yaml)", Location(REQUIREMENTS_FILE, 1), "info"))
+        conversion.files[REQUIREMENTS_FILE] = result.requirements_txt.encode("utf-8")
+    for item in config.run:
+        if any(m.get("type") == "secret" for m in item.mounts):
+            ids = ", ".join(m.get("id", "?") for m in item.mounts if m.get("type") == "secret")
+            conversion.findings.append(Finding(
+                "C2F041", f"build secret(s) {ids} are needed at image build time: pass them with "
+                "ContainerImage(secrets=...) or your fal build settings",
+                Location(config.path, config.line_of("build.run") or 1), "todo"))
+    conversion.findings.append(Finding(
+        "C2F042", f"Dockerfile {'cleaned from `cog debug` output' if result.source != 'generated' else 'generated from cog.yaml'}; "
+        f"{len(result.changes)} line(s) removed, changed or added (see the table below)",
+        Location(config.path, 1), "info"))

@@ -115,7 +115,7 @@ def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> 
     if not args:
         return f"    {name}: {annotation}"
     imports.add("pydantic", "Field")
-    return f"    {name}: {annotation} = " + call("Field", args, "    ")
+    return f"    {name}: {annotation} = " + call("Field", args, "    ", prefix=f"{name}: {annotation} = ")
 
 
 def render_input_model(name: str, entry: Entrypoint, imports: Imports, models: RenderedModels,

@@ -25,7 +25,12 @@ class Input(BaseModel):
     """Inputs of the prediction, as the Cog predictor declared them."""
 
     text: str = Field(description="Text to echo back")
-    delay: float = Field(default=0.0, description="Seconds to wait before answering", ge=0.0, le=2.0)
+    delay: float = Field(
+        default=0.0,
+        description="Seconds to wait before answering",
+        ge=0.0,
+        le=2.0,
+    )
 
 
 class Output(BaseModel):

@@ -25,8 +25,14 @@ class Input(BaseModel):
     """Inputs of the prediction, as the Cog predictor declared them."""
 
     prompt: str = Field(description="Input prompt")
-    scheduler: Literal["DDIM", "K_EULER", "DPMSolverMultistep"] = Field(default="DDIM", description="Scheduler")
-    size: Literal["512x512", "768x768", "1024x1024", "custom"] = Field(default="512x512", description="Output size, or 'custom'")
+    scheduler: Literal["DDIM", "K_EULER", "DPMSolverMultistep"] = Field(
+        default="DDIM",
+        description="Scheduler",
+    )
+    size: Literal["512x512", "768x768", "1024x1024", "custom"] = Field(
+        default="512x512",
+        description="Output size, or 'custom'",
+    )
     grid: Literal[1, 2, 4, 8] = Field(default=1, description="Images per side")
     stems: Literal[2, 3, 4, 5] = Field(default=4, description="Number of stems")
     language: Literal["de", "en", "fr", "ja"] = Field(default="en", description="Language")

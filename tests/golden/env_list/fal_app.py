@@ -57,7 +57,11 @@ class EnvList(fal.App, name="env-list"):
         # from its own folder, as under Cog's /src, so its module-level code runs here.
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", environment=ENVIRONMENT)
+        self.predictor = cog2fal_runtime.load_predictor(
+            "predict.py",
+            "Predictor",
+            environment=ENVIRONMENT,
+        )
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

@@ -25,7 +25,12 @@ class Input(BaseModel):
     """Inputs of the prediction, as the Cog predictor declared them."""
 
     text: str = Field(description="Sentence to score")
-    scale: float = Field(default=1.0, description="Multiplier applied to the score", ge=0.0, le=10.0)
+    scale: float = Field(
+        default=1.0,
+        description="Multiplier applied to the score",
+        ge=0.0,
+        le=10.0,
+    )
 
 
 class Output(BaseModel):

@@ -27,14 +27,21 @@ class Input(BaseModel):
     prompt: str = Field(description="Text to sample from", min_length=1, max_length=200)
     temperature: float = Field(default=0.7, description="Sampling temperature", ge=0.0, le=2.0)
     max_words: int = Field(default=8, description="Maximum number of words", ge=1, le=64)
-    mode: Literal["shuffle", "reverse", "identity"] = Field(default="shuffle", description="How words are picked")
+    mode: Literal["shuffle", "reverse", "identity"] = Field(
+        default="shuffle",
+        description="How words are picked",
+    )
     repeat: Literal[1, 2, 3] = Field(default=1, description="Repetitions")
     tag: str = Field(
         default="demo",
         description="Lower-case tag added to the result",
         pattern="^[a-z][a-z0-9_-]*$",
     )
-    legacy_top_k: int = Field(default=50, description="Ignored; kept for old clients", deprecated=True)
+    legacy_top_k: int = Field(
+        default=50,
+        description="Ignored; kept for old clients",
+        deprecated=True,
+    )
     seed: int = Field(default=1234, description="Random seed")
     lowercase: bool = Field(default=False, description="Lower-case the output")
 

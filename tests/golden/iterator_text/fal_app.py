@@ -75,6 +75,7 @@ class IteratorText(fal.App, name="iterator-text"):
         def events():
             with cog2fal_runtime.prepared_inputs(input.model_dump(), {}, download_file) as kwargs:
                 for item in self.predictor.predict(**kwargs):
-                    yield f"data: {OutputChunk(output=cog2fal_runtime.encode_output(item, upload)).model_dump_json()}\n\n"
+                    chunk = OutputChunk(output=cog2fal_runtime.encode_output(item, upload))
+                    yield f"data: {chunk.model_dump_json()}\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")

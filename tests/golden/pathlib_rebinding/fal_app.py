@@ -26,7 +26,9 @@ def _file_url(value: str) -> str:
 
 
 # Files are passed as URLs, as on Replicate; the schema says `format: uri` like Cog's.
-FileUrl = Annotated[str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})]
+FileUrl = Annotated[
+    str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})
+]
 
 
 def upload(path: Path) -> File:
@@ -73,7 +75,9 @@ class PathlibRebinding(fal.App, name="pathlib-rebinding"):
     def predict(self, input: Input) -> Output:
         import cog2fal_runtime
 
-        with cog2fal_runtime.prepared_inputs(input.model_dump(), FILE_INPUTS, download_file) as kwargs:
+        with cog2fal_runtime.prepared_inputs(
+            input.model_dump(), FILE_INPUTS, download_file
+        ) as kwargs:
             result = self.predictor.predict(**kwargs)
             output = Output(output=cog2fal_runtime.encode_output(result, upload))
         return output

@@ -27,7 +27,9 @@ def _file_url(value: str) -> str:
 
 
 # Files are passed as URLs, as on Replicate; the schema says `format: uri` like Cog's.
-FileUrl = Annotated[str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})]
+FileUrl = Annotated[
+    str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})
+]
 
 
 def upload(path: Path) -> File:
@@ -42,7 +44,10 @@ class Input(BaseModel):
 
     query: str = Field(description="Query sent to the upstream API")
     api_key: SecretStr = Field(description="API key for the upstream service")
-    fallback_key: SecretStr | None = Field(default=None, description="Used when the first key fails")
+    fallback_key: SecretStr | None = Field(
+        default=None,
+        description="Used when the first key fails",
+    )
 
 
 class Output(BaseModel):
@@ -74,7 +79,9 @@ class Secrets(fal.App, name="secrets"):
     def predict(self, input: Input) -> Output:
         import cog2fal_runtime
 
-        with cog2fal_runtime.prepared_inputs(input.model_dump(), FILE_INPUTS, download_file) as kwargs:
+        with cog2fal_runtime.prepared_inputs(
+            input.model_dump(), FILE_INPUTS, download_file
+        ) as kwargs:
             result = self.predictor.predict(**kwargs)
             output = Output(output=cog2fal_runtime.encode_output(result, upload))
         return output

@@ -27,7 +27,9 @@ def _file_url(value: str) -> str:
 
 
 # Files are passed as URLs, as on Replicate; the schema says `format: uri` like Cog's.
-FileUrl = Annotated[str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})]
+FileUrl = Annotated[
+    str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})
+]
 
 
 def upload(path: Path) -> File:
@@ -97,7 +99,9 @@ class TrainClass(fal.App, name="train-class"):
     def train(self, input: TrainingInput) -> TrainingOutput:
         import cog2fal_runtime
 
-        with cog2fal_runtime.prepared_inputs(input.model_dump(), TRAINING_FILE_INPUTS, download_file) as kwargs:
+        with cog2fal_runtime.prepared_inputs(
+            input.model_dump(), TRAINING_FILE_INPUTS, download_file
+        ) as kwargs:
             result = self.trainer.train(**kwargs)
             output = TrainingOutput.model_validate(cog2fal_runtime.encode_output(result, upload))
         return output
