@@ -83,8 +83,10 @@ def _app_name(project: Project, model_dir: Path, options: ConvertOptions) -> str
         return kebab(options.app_name)
     if project.config.image:
         return kebab(project.config.image.rstrip("/").rsplit("/", 1)[-1].split(":")[0])
-    root = model_dir.parent if model_dir.is_file() else model_dir
-    return kebab(root.resolve().name)
+    root = (model_dir.parent if model_dir.is_file() else model_dir).resolve()
+    # `my-model/cog/cog.yaml` is a common layout: the folder above names the model.
+    generic = {"cog", "src", "model", "predictor", "replicate"}
+    return kebab(root.parent.name if root.name.lower() in generic and root.parent.name else root.name)
 
 
 # Names fal_app.py defines or imports itself; the app class must not shadow them.

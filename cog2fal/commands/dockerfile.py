@@ -1,0 +1,72 @@
+"""`cog2fal dockerfile`: a Dockerfile for fal's ContainerImage, cleaned or generated."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cog2fal.errors import CogProjectError
+from cog2fal.reading.config import find_config, read_config
+from cog2fal.writing.dockerfile import REQUIREMENTS_FILE, fal_container_dockerfile
+
+
+def _cog_debug(root: Path) -> str | None:
+    """`cog debug` output when a cog CLI is on PATH and works (it needs a Docker daemon)."""
+    cog = shutil.which("cog")
+    if cog is None:
+        return None
+    try:
+        done = subprocess.run([cog, "debug"], cwd=root, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 and done.stdout.strip() else None
+
+
+def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_json: bool) -> int:
+    config_path = find_config(model_dir)
+    root = config_path.parent
+    config = read_config(config_path, config_path.name)
+    origin = "generated from cog.yaml"
+    if source == "-":
+        text: str | None = sys.stdin.read()
+        origin = "cleaned from standard input"
+    elif source is not None:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CogProjectError(f"cannot read: {exc}", source) from None
+        origin = f"cleaned from {source}"
+    else:
+        text = _cog_debug(root)
+        if text is not None:
+            origin = "cleaned from `cog debug`"
+    result = fal_container_dockerfile(root, config, text)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(result.text, encoding="utf-8")
+        if result.requirements_txt:
+            (out.parent / REQUIREMENTS_FILE).write_text(result.requirements_txt, encoding="utf-8")
+    if as_json:
+        print(json.dumps({
+            "source": origin,
+            "dockerfile": result.text,
+            "requirements_txt": result.requirements_txt,
+            "out": str(out) if out else None,
+            "changes": [{"action": c.action, "line": c.line, "before": c.before, "after": c.after,
+                         "reason": c.reason} for c in result.changes],
+        }, indent=2))
+    elif out is None:
+        sys.stdout.write(result.text)
+        sys.stderr.write(f"# {origin}; {len(result.changes)} lines removed, changed or added")
+        if result.requirements_txt:
+            sys.stderr.write(f"; the Dockerfile COPYs {REQUIREMENTS_FILE}: write it with --out\n")
+        else:
+            sys.stderr.write("\n")
+    else:
+        removed = sum(c.action == "removed" for c in result.changes)
+        print(f"Wrote {out}{' and ' + str(out.parent / REQUIREMENTS_FILE) if result.requirements_txt else ''} "
+              f"({origin}; {removed} Cog runtime lines removed, {len(result.changes) - removed} changed or added)")
+    return 0

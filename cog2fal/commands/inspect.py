@@ -1,0 +1,104 @@
+"""`cog2fal inspect`: what cog2fal understands of a project, and what will need a hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from cog2fal.convert import ConvertOptions, convert_project
+from cog2fal.project import MISSING, Entrypoint
+from cog2fal.reporting.findings import STYLE, finding_json
+from cog2fal.reporting.migration import sorted_findings
+
+
+def _jsonable(value: Any) -> Any:
+    if value is MISSING:
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name not in ("lines",)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _entry_json(entry: Entrypoint) -> dict[str, Any]:
+    data = _jsonable(entry)
+    data["output"] = entry.output.describe()
+    data["streams"] = entry.streams
+    data["inputs"] = [{**_jsonable(spec), "type": spec.type.describe(), "required": spec.required,
+                       "has_default": spec.default is not MISSING} for spec in entry.inputs]
+    return data
+
+
+def _inputs_table(entry: Entrypoint, title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("input", "type", "required", "default", "constraints", "description"):
+        table.add_column(column, overflow="fold")
+    for spec in entry.inputs:
+        constraints = [f"{k} {v}" for k, v in (("≥", spec.ge), ("≤", spec.le),
+                       ("min len", spec.min_length), ("max len", spec.max_length),
+                       ("pattern", spec.regex)) if v is not None]
+        if spec.choices is not None:
+            shown = ", ".join(map(str, spec.choices[:6]))
+            more = f" (+{len(spec.choices) - 6} more)" if len(spec.choices) > 6 else ""
+            constraints.append(f"choices {shown}{more}")
+        if spec.deprecated:
+            constraints.append("deprecated")
+        default = "" if spec.default is MISSING else repr(spec.default)
+        if spec.default_source:
+            default = f"{spec.default_source} (runtime)"
+        table.add_row(spec.name, spec.type.describe(), "yes" if spec.required else "no", default,
+                      "; ".join(constraints), spec.description or "")
+    return table
+
+
+def run_inspect(model_dir: Path, as_json: bool) -> int:
+    conversion = convert_project(model_dir, ConvertOptions())
+    project, plan = conversion.project, conversion.plan
+    findings = sorted_findings(conversion.findings)
+    if as_json:
+        print(json.dumps({
+            "config": _jsonable(project.config),
+            "predictor": _entry_json(project.predictor),
+            "trainer": _entry_json(project.trainer) if project.trainer else None,
+            "mode": plan.mode,
+            "mode_reason": conversion.mode_reason,
+            "app_class": plan.class_name,
+            "app_name": plan.app_name,
+            "machine_type": plan.machine_type,
+            "requirements": plan.requirements,
+            "findings": [finding_json(f) for f in findings],
+        }, indent=2))
+        return 0
+    console = Console(highlight=False)
+    config, entry = project.config, project.predictor
+    console.print(f"[bold]{config.predict}[/] ({entry.kind}, `{entry.method}()`"
+                  f"{', async' if entry.is_async else ''}, {entry.api} API)")
+    console.print(f"  cog.yaml: gpu={config.gpu}, python {config.python_version or '?'}, "
+                  f"{len(plan.requirements) or 'no'} Python requirements, "
+                  f"{len(config.system_packages)} system packages, {len(config.run)} run commands")
+    console.print(f"  output: {entry.output.describe()}"
+                  f"{' → / (collected) and /stream (server-sent events)' if entry.streams else ''}")
+    console.print(f"  fal: class {plan.class_name} (app {plan.app_name}), machine {plan.machine_type}, "
+                  f"{plan.mode} mode — {conversion.mode_reason}")
+    console.print(_inputs_table(entry, "Inputs"))
+    if project.trainer is not None:
+        console.print(_inputs_table(project.trainer, f"Training inputs ({config.train})"))
+    needs = [f for f in findings if f.severity != "info"]
+    if needs:
+        console.print("[bold]Needs a hand[/]")
+        for finding in needs:
+            where = f"{finding.location}: " if finding.location else ""
+            console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {where}{finding.message}",
+                          soft_wrap=True)
+    else:
+        console.print("[green]Nothing needs a hand.[/]")
+    return 0

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds (once) and caches the virtual environments cog2fal's demo and tests use.
+# Sourced by scripts/demo.sh and scripts/test.sh. Each venv lives under $COG2FAL_CACHE/venvs,
+# keyed by a hash of what it installs, so a changed pin builds a new one and reruns are instant.
+#
+#   tool     cog2fal + fal 1.83.0 + test tools, *without* torch, cog or model dependencies:
+#            converted apps must load with fal alone, as `fal deploy` loads them.
+#   cog016   cog 0.16.12, whose schema command is the reference for Input schemas.
+#   runtime  cog 0.23.1 (reference runtime) + fal + the runnable examples' dependencies
+#            (Pillow, numpy, torch 2.13.0 CPU), for `cog2fal verify`.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+COG2FAL_CACHE="${COG2FAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cog2fal}"
+PYTHON="${PYTHON:-python3}"
+
+_venv() {  # _venv NAME "pip args..." -> prints the venv path
+  local name="$1" spec="$2"
+  local key
+  key="$(printf '%s\n%s\n' "$spec" "$("$PYTHON" -c 'import sys; print(sys.version)')" | sha256sum | cut -c1-12)"
+  local dir="$COG2FAL_CACHE/venvs/$name-$key"
+  if [ ! -x "$dir/bin/python" ] || [ ! -f "$dir/.complete" ]; then
+    echo "==> building the $name environment ($dir)" >&2
+    rm -rf "$dir"
+    "$PYTHON" -m venv "$dir"
+    "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
+    # shellcheck disable=SC2086
+    "$dir/bin/python" -m pip install -q --disable-pip-version-check $spec >&2
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
+# cog2fal's own dependencies, read from pyproject.toml so the key follows them.
+TOOL_DEPS="$("$PYTHON" - "$REPO/pyproject.toml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+deps = re.findall(r'^\s*"([^"]+)",?\s*$', text[text.index("dependencies"):text.index("[project.scripts]")], re.M)
+print(" ".join(f"'{d}'" for d in deps))
+PY
+)"
+
+tool_env() {
+  local dir
+  dir="$(_venv tool "$(eval echo "$TOOL_DEPS")")"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$REPO" >&2 2>/dev/null \
+    || "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$REPO" >&2
+  echo "$dir"
+}
+
+cog016_env() {
+  _venv cog016 "cog==0.16.12"
+}
+
+runtime_env() {
+  local dir
+  dir="$(_venv runtime "cog==0.23.1 fal==1.83.0 pillow==13.0.0 numpy torch==2.13.0 libcst>=1.4 typer>=0.12 rich>=13 pyyaml>=6 packaging>=23")"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$REPO" >&2
+  echo "$dir"
+}
