@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
@@ -160,8 +161,12 @@ def http(method: str, url: str, payload: Any = None, timeout: float = 600.0) -> 
         return HttpResult(error.code, error.read(), error.headers.get("content-type"))
 
 
-def sse_events(url: str, payload: Any, timeout: float = 600.0) -> tuple[int, list[Any], bytes]:
-    """POSTs and reads a server-sent event stream: (status, decoded `data:` payloads, raw body)."""
+def sse_events(url: str, payload: Any, timeout: float = 600.0) -> tuple[int, list[Any], bytes, str | None]:
+    """POSTs and reads a server-sent event stream.
+
+    Returns the status, the decoded `data:` payloads in order, the raw body, and an error when
+    the stream broke off or an event was not JSON.
+    """
     data = json.dumps(payload).encode("utf-8")
     request = urllib.request.Request(url, data=data, method="POST")
     request.add_header("Content-Type", "application/json")
@@ -170,22 +175,26 @@ def sse_events(url: str, payload: Any, timeout: float = 600.0) -> tuple[int, lis
     try:
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as error:
-        return error.code, [], error.read()
+        return error.code, [], error.read(), None
     events: list[Any] = []
     raw = bytearray()
+    buffer: list[str] = []
+    error = None
     with response:
-        buffer: list[str] = []
-        for line in response:
-            raw.extend(line)
-            text = line.decode("utf-8").rstrip("\r\n")
-            if text.startswith("data:"):
-                buffer.append(text[5:].removeprefix(" "))
-            elif not text and buffer:
+        try:
+            for line in response:
+                raw.extend(line)
+                text = line.decode("utf-8").rstrip("\r\n")
+                if text.startswith("data:"):
+                    buffer.append(text[5:].removeprefix(" "))
+                elif not text and buffer:
+                    events.append(json.loads("\n".join(buffer)))
+                    buffer = []
+            if buffer:
                 events.append(json.loads("\n".join(buffer)))
-                buffer = []
-        if buffer:
-            events.append(json.loads("\n".join(buffer)))
-        return response.status, events, bytes(raw)
+        except (OSError, HTTPException, ValueError) as exc:
+            error = f"the stream broke off after {len(events)} events: {type(exc).__name__}: {exc}"
+        return response.status, events, bytes(raw), error
 
 
 def wait_until(check: Callable[[], bool | None], process: subprocess.Popen, timeout: float,
