@@ -129,6 +129,17 @@ class CogImports(Rule):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         updated_node = _move_placeholder_comments(updated_node)
+        first_original = original_node.body[0] if original_node.body else None
+        removed_first = isinstance(first_original, cst.SimpleStatementLine) and \
+            all(self._replacement(small) == [] for small in first_original.body)
+        if updated_node.body and removed_first:
+            # The file began with a Cog import that is gone: don't start it with blank lines.
+            first = updated_node.body[0]
+            leading = list(first.leading_lines)
+            while leading and leading[0].comment is None:
+                leading.pop(0)
+            updated_node = updated_node.with_changes(
+                body=[first.with_changes(leading_lines=leading), *updated_node.body[1:]])
         if self.context.needed_typing and not self.typing_added:
             line = cst.SimpleStatementLine(body=[_import_from(
                 "typing", [(n, None) for n in sorted(self.context.needed_typing)])])

@@ -1,8 +1,6 @@
 # Prediction interface for Cog ⚙️
 # https://cog.run/python
 
-
-
 class Predictor:
     def setup(self) -> None:
         """Load the model into memory to make running multiple predictions efficient"""

@@ -1,5 +1,3 @@
-
-
 class Predictor:
     # No return annotation: Cog <= 0.16 refused this ("You must set an output type"),
     # the 0.17+ runtime serves it.
