@@ -54,6 +54,26 @@ def _limit(value: Any) -> Any:
     return value
 
 
+class _Opaque:
+    """A dict value that needs the program (`{"ddim": DDIMScheduler}`): its key still folds."""
+
+    def __repr__(self) -> str:
+        return "<opaque>"
+
+
+_OPAQUE = _Opaque()
+
+
+def _contains_opaque(value: Any) -> bool:
+    if value is _OPAQUE:
+        return True
+    if isinstance(value, dict):
+        return any(_contains_opaque(k) or _contains_opaque(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
+        return any(_contains_opaque(v) for v in value)
+    return False
+
+
 class Folder:
     """Evaluates expressions against `constants`: a name → source-expression lookup."""
 
@@ -63,18 +83,25 @@ class Folder:
         self._active: set[str] = set()
 
     def fold_source(self, source: str) -> Any:
+        value = self._fold(source)
+        if _contains_opaque(value):
+            raise NotFoldable("part of the value needs the program to run")
+        return value
+
+    def _fold(self, source: str) -> Any:
         try:
             tree = ast.parse(source.strip(), mode="eval")
         except (SyntaxError, ValueError) as exc:
             raise NotFoldable(str(exc)) from None
         try:
-            return self._eval(tree.body, {})
+            value = self._eval(tree.body, {})
         except NotFoldable:
             raise
         except RecursionError:
             raise NotFoldable("expression nests too deeply") from None
         except Exception as exc:  # the user's expression would fail at run time too
             raise NotFoldable(f"{type(exc).__name__}: {exc}") from None
+        return value
 
     def constant(self, name: str) -> Any:
         if name in self._cache:
@@ -83,7 +110,7 @@ class Folder:
             raise NotFoldable(f"`{name}` is not a module constant")
         self._active.add(name)
         try:
-            value = self.fold_source(self.constants[name])
+            value = self._fold(self.constants[name])  # may hold opaque dict values
         finally:
             self._active.discard(name)
         self._cache[name] = value
@@ -129,7 +156,11 @@ class Folder:
             if key is None:
                 result.update(self._eval(value, scope))
             else:
-                result[self._eval(key, scope)] = self._eval(value, scope)
+                try:
+                    item = self._eval(value, scope)
+                except NotFoldable:
+                    item = _OPAQUE
+                result[self._eval(key, scope)] = item
         return result
 
     def _eval_BinOp(self, node: ast.BinOp, scope: dict[str, Any]) -> Any:
