@@ -33,6 +33,10 @@ class InputCall:
     node: cst.Call
 
 
+def is_ellipsis(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Ellipsis)
+
+
 def is_input_call(node: cst.BaseExpression | None, bindings: Bindings) -> bool:
     return isinstance(node, cst.Call) and bindings.resolve(node.func) == "cog.Input"
 
@@ -182,6 +186,8 @@ class InputReader:
                                       self.source.display, self.source.line_of(value))
 
     def _set_default(self, field: InputField, node: cst.BaseExpression) -> None:
+        if is_ellipsis(node):  # `Input(..., description=...)`: pydantic's "required"
+            return
         try:
             value = self.fold(node)
         except NotFoldable:

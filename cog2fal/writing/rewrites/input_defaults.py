@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.project import Entrypoint
-from cog2fal.reading.inputs import is_input_call, shared_input, split_input_call
+from cog2fal.reading.inputs import is_ellipsis, is_input_call, shared_input, split_input_call
 from cog2fal.writing.rewrites.base import RewriteContext, Rule
 from cog2fal.writing.rewrites.signatures import EntrypointMethods, keep_signature_legal, optional_of
 
@@ -50,7 +50,7 @@ class InputDefaults(Rule, EntrypointMethods):
             if field is None or call is None:
                 return param
             parts = split_input_call(call)  # type: ignore[arg-type]
-            default = parts.default
+            default = None if is_ellipsis(parts.default) else parts.default
             if field.default_source and default is None:  # default_factory
                 default = cst.parse_expression(field.default_source)
             annotation = param.annotation

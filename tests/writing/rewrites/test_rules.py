@@ -243,3 +243,17 @@ def test_unfoldable_choices_get_one_todo_even_on_a_second_run(tmp_path: Path) ->
     second_run.mkdir()
     again, _ = rewrite(second_run, code)
     assert again.count(todo) == 1
+
+
+def test_ellipsis_default_means_required(tmp_path: Path) -> None:
+    check_transformed(tmp_path, '''
+        from cog import BasePredictor, Input
+
+        class Predictor(BasePredictor):
+            def predict(self, prompt: str = Input(..., description="Prompt")) -> str:
+                return prompt
+    ''', '''
+        class Predictor:
+            def predict(self, prompt: str) -> str:
+                return prompt
+    ''')
