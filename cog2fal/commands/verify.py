@@ -17,22 +17,40 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cog2fal.verify import media
 from cog2fal.verify.compare import brief
 from cog2fal.verify.report import Report, VerifyEnvironmentError
+
+
+def _files_described(value: Any) -> Any:
+    """Files as `image/png file, 518 bytes`, for both Cog's data: URLs and fal's File objects."""
+    if media.is_data_url(value):
+        data, content_type = media.decode_data_url(value)
+        return f"<{content_type} file, {len(data)} bytes>"
+    if isinstance(value, dict) and isinstance(value.get("url"), str) and "content_type" in value:
+        if media.is_data_url(value["url"]):
+            data = media.decode_data_url(value["url"])[0]
+            return f"<{value['content_type']} file, {len(data)} bytes>"
+        return f"<{value['content_type']} file at {value['url'][:40]}>"
+    if isinstance(value, dict):
+        return {k: _files_described(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_files_described(v) for v in value]
+    return value
 
 
 def _cell(value: Any, limit: int = 70) -> str:
     if value is None:
         return ""
-    shown = brief(value, limit)
+    shown = brief(_files_described(value), limit)
     text = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _summary(outcome) -> str:
+def _summary(outcome, value: Any) -> str:
     if not outcome.ok:
         return f"{outcome.kind}: {outcome.error}"
-    return _cell(outcome.value, 50)
+    return _cell(value, 50)
 
 
 def render_table(report: Report) -> Table:
@@ -54,10 +72,11 @@ def render_table(report: Report) -> Table:
         label = f"case {result.case.name}"
         if result.ok:
             verdict = ok if result.note is None else "[green]match[/] (both failed)"
-            table.add_row(label, result.endpoint, verdict, Text(_summary(result.cog)),
-                          Text(_summary(result.fal)))
+            table.add_row(label, result.endpoint, verdict, Text(_summary(result.cog, result.cog.value)),
+                          Text(_summary(result.fal, result.fal_output)))
         for mismatch in result.mismatches:
-            table.add_row(label, f"{result.endpoint} {mismatch.where}", f"{bad}: {mismatch.what}",
+            verdict = f"[yellow]note[/]: {mismatch.what}" if mismatch.benign else f"{bad}: {mismatch.what}"
+            table.add_row(label, f"{result.endpoint} {mismatch.where}", verdict,
                           Text(_cell(mismatch.cog)), Text(_cell(mismatch.fal)))
     return table
 
@@ -109,6 +128,8 @@ def run_verify(model_dir: Path, fal_dir: Path, cases: list[Path], as_json: bool)
         sys.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n")
         return 0 if report.ok else 1
     out = Console(highlight=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, width=140)
     out.print(render_table(report))
     notes = (report.schema.notes if report.schema else []) + report.notes
     for result in report.results:

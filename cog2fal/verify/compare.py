@@ -31,15 +31,33 @@ _LOSSY = {"image/jpeg", "image/jpg", "image/webp"}
 _WAV = {"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"}
 
 
+# Spellings of one media type that platforms and Python versions pick differently (Python's
+# mimetypes says audio/x-wav for .wav, Cog's Rust runtime audio/wav): a note, not a mismatch.
+_ALIASES = {
+    "audio/x-wav": "audio/wav", "audio/wave": "audio/wav", "audio/vnd.wave": "audio/wav",
+    "audio/x-pn-wav": "audio/wav", "image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg",
+    "audio/mp3": "audio/mpeg", "audio/x-mp3": "audio/mpeg", "audio/x-flac": "audio/flac",
+    "video/x-m4v": "video/mp4", "audio/x-m4a": "audio/mp4", "audio/m4a": "audio/mp4",
+    "image/x-png": "image/png", "model/gltf-binary": "model/gltf-binary",
+    "application/x-javascript": "application/javascript", "text/x-python": "text/x-python",
+}
+
+
+def same_media_type(a: str, b: str) -> bool:
+    return _ALIASES.get(a, a) == _ALIASES.get(b, b)
+
+
 @dataclass
 class Mismatch:
     where: str  # a path in the output: `output`, `output[2]`, `thumbnail.content_type`
     what: str  # which property differs
     cog: Any
     fal: Any
+    benign: bool = False  # reported as a note; the outputs still match
 
     def as_json(self) -> dict[str, Any]:
-        return {"where": self.where, "what": self.what, "cog": brief(self.cog), "fal": brief(self.fal)}
+        return {"where": self.where, "what": self.what, "cog": brief(self.cog), "fal": brief(self.fal),
+                "benign": self.benign}
 
 
 def brief(value: Any, limit: int = 120) -> Any:
@@ -133,7 +151,9 @@ def compare_files(cog_url: str, fal_file: dict[str, Any], where: str) -> list[Mi
     fal_type = str(fal_file.get("content_type") or "").split(";")[0].strip().lower()
     found: list[Mismatch] = []
     if cog_type != fal_type:
-        found.append(Mismatch(f"{where}.content_type", "content type", cog_type, fal_type))
+        alias = same_media_type(cog_type, fal_type)
+        found.append(Mismatch(f"{where}.content_type", "content type (another name for the same type)"
+                              if alias else "content type", cog_type, fal_type, benign=alias))
     fetched = _file_bytes(fal_file["url"])
     if fetched is None:
         found.append(Mismatch(f"{where}.url", "file not readable offline (not a data: URL)",

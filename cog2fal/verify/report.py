@@ -58,16 +58,17 @@ class CaseResult:
     fal: Outcome
     mismatches: list[Mismatch] = field(default_factory=list)
     note: str | None = None
+    fal_output: Any = None  # fal's answer unwrapped to what Cog's `output` holds
 
     @property
     def ok(self) -> bool:
-        return not self.mismatches
+        return not any(not m.benign for m in self.mismatches)
 
     def as_json(self) -> dict[str, Any]:
-        def side(outcome: Outcome) -> dict[str, Any]:
+        def side(outcome: Outcome, output: Any) -> dict[str, Any]:
             data: dict[str, Any] = {"status": outcome.kind, "http_status": outcome.status}
             if outcome.ok:
-                data["output"] = brief(outcome.value)
+                data["output"] = brief(output)
             else:
                 data["error"] = outcome.error
             return data
@@ -75,8 +76,9 @@ class CaseResult:
         return {
             "case": self.case.name, "source": self.case.source, "endpoint": self.endpoint,
             "status": "match" if self.ok else "mismatch", "inputs": self.case.summary(),
-            "differences": [m.as_json() for m in self.mismatches], "note": self.note,
-            "cog": side(self.cog), "fal": side(self.fal),
+            "differences": [m.as_json() for m in self.mismatches if not m.benign],
+            "notes": [m.as_json() for m in self.mismatches if m.benign] + ([self.note] if self.note else []),
+            "cog": side(self.cog, self.cog.value), "fal": side(self.fal, self.fal_output),
         }
 
 

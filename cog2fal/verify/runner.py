@@ -288,6 +288,7 @@ def _judge(case: case_module.Case, endpoint: str, cog: Outcome, fal: Outcome,
     result = CaseResult(case, endpoint, cog, fal)
     if cog.ok and fal.ok:
         value, shape = unwrap(fal.value)
+        result.fal_output = value
         result.mismatches = shape + compare(cog.value, value)
     elif not cog.ok and not fal.ok:
         if cog.invalid_input != fal.invalid_input:
