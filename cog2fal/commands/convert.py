@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from cog2fal.convert import ConvertOptions, convert_project, default_out_dir
 from cog2fal.errors import CogProjectError
@@ -48,13 +49,13 @@ def _print_summary(console: Console, conversion, out: Path, status: str) -> None
         if finding.severity == "info":
             continue
         where = f"{finding.location}: " if finding.location else ""
-        console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {where}{finding.message}",
+        console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {escape(where + finding.message)}",
                       highlight=False, soft_wrap=True)
     todos = sum(f.severity == "todo" for f in findings)
     verb = {"written": "Converted", "unchanged": "Up to date", "would change": "Would rewrite"}[status]
     console.print(
-        f"[bold green]{verb}[/] {conversion.project.config.predict} → "
-        f"{out / conversion.app_file} (class {conversion.plan.class_name}, {conversion.plan.mode} mode"
+        f"[bold green]{verb}[/] {escape(str(conversion.project.config.predict))} → "
+        f"{escape(str(out / conversion.app_file))} (class {conversion.plan.class_name}, {conversion.plan.mode} mode"
         f"{', ' + str(todos) + ' TODOs: see MIGRATION.md' if todos else ''})",
         highlight=False, soft_wrap=True)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cog2fal.convert import ConvertOptions, convert_project
@@ -55,8 +56,9 @@ def _inputs_table(entry: Entrypoint, title: str) -> Table:
         default = "" if spec.default is MISSING else repr(spec.default)
         if spec.default_source:
             default = f"{spec.default_source} (runtime)"
-        table.add_row(spec.name, spec.type.describe(), "yes" if spec.required else "no", default,
-                      "; ".join(constraints), spec.description or "")
+        cells = (spec.name, spec.type.describe(), "yes" if spec.required else "no", default,
+                 "; ".join(constraints), spec.description or "")
+        table.add_row(*(escape(cell) for cell in cells))
     return table
 
 
@@ -80,7 +82,7 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
         return 0
     console = Console(highlight=False)
     config, entry = project.config, project.predictor
-    console.print(f"[bold]{config.predict}[/] ({entry.kind}, `{entry.method}()`"
+    console.print(f"[bold]{escape(str(config.predict))}[/] ({entry.kind}, `{entry.method}()`"
                   f"{', async' if entry.is_async else ''}, {entry.api} API)")
     console.print(f"  cog.yaml: gpu={config.gpu}, python {config.python_version or '?'}, "
                   f"{len(plan.requirements) or 'no'} Python requirements, "
@@ -97,7 +99,7 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
         console.print("[bold]Needs a hand[/]")
         for finding in needs:
             where = f"{finding.location}: " if finding.location else ""
-            console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {where}{finding.message}",
+            console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {escape(where + finding.message)}",
                           soft_wrap=True)
     else:
         console.print("[green]Nothing needs a hand.[/]")

@@ -74,11 +74,43 @@ def _contains_opaque(value: Any) -> bool:
     return False
 
 
-class Folder:
-    """Evaluates expressions against `constants`: a name → source-expression lookup."""
+class _EnumMember:
+    """A member of a local `Enum` class: `.name` and `.value` fold, and so does the member."""
 
-    def __init__(self, constants: Mapping[str, str] | None = None):
+    def __init__(self, name: str, value: Any):
+        self.name, self.value = name, value
+
+
+class _EnumClass:
+    def __init__(self, members: list[_EnumMember]):
+        self.members = {m.name: m for m in members}
+
+    def __iter__(self):
+        return iter(self.members.values())
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+
+def _plain(value: Any) -> Any:
+    """Enum members → their values, as Cog publishes enum choices."""
+    if isinstance(value, _EnumMember):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+class Folder:
+    """Evaluates expressions against `constants` (name → source expression) and local `enums`
+    (class name → [(member, value source)])."""
+
+    def __init__(self, constants: Mapping[str, str] | None = None,
+                 enums: Mapping[str, list[tuple[str, str]]] | None = None):
         self.constants = dict(constants or {})
+        self.enums = dict(enums or {})
         self._cache: dict[str, Any] = {}
         self._active: set[str] = set()
 
@@ -86,7 +118,7 @@ class Folder:
         value = self._fold(source)
         if _contains_opaque(value):
             raise NotFoldable("part of the value needs the program to run")
-        return value
+        return _plain(value)
 
     def _fold(self, source: str) -> Any:
         try:
@@ -130,7 +162,18 @@ class Folder:
             return scope[node.id]
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
+        if node.id in self.enums and node.id not in self.constants:
+            return _EnumClass([_EnumMember(name, self._fold(value))
+                               for name, value in self.enums[node.id]])
         return self.constant(node.id)
+
+    def _eval_Attribute(self, node: ast.Attribute, scope: dict[str, Any]) -> Any:
+        target = self._eval(node.value, scope)
+        if isinstance(target, _EnumClass) and node.attr in target.members:
+            return target.members[node.attr]
+        if isinstance(target, _EnumMember) and node.attr in ("name", "value"):
+            return getattr(target, node.attr)
+        raise NotFoldable(f"attribute `{node.attr}` is not foldable")
 
     def _eval_List(self, node: ast.List, scope: dict[str, Any]) -> Any:
         return self._elements(node.elts, scope)

@@ -39,6 +39,30 @@ def module_constants(module: cst.Module) -> dict[str, str]:
     return constants
 
 
+_ENUM_BASES = ("Enum", "IntEnum", "StrEnum")
+
+
+def module_enums(module: cst.Module) -> dict[str, list[tuple[str, str]]]:
+    """Local `class Mode(str, Enum)` classes: member names and their value expressions."""
+    enums: dict[str, list[tuple[str, str]]] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.ClassDef):
+            continue
+        bases = [module.code_for_node(base.value).rsplit(".", 1)[-1] for base in statement.bases]
+        if not any(base in _ENUM_BASES for base in bases):
+            continue
+        members = []
+        for item in statement.body.body:
+            if isinstance(item, cst.SimpleStatementLine):
+                for small in item.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                            isinstance(small.targets[0].target, cst.Name) and \
+                            not small.targets[0].target.value.startswith("_"):
+                        members.append((small.targets[0].target.value, module.code_for_node(small.value)))
+        enums[statement.name.value] = members
+    return enums
+
+
 def _top_level(module: cst.Module, name: str) -> cst.ClassDef | cst.FunctionDef | None:
     found = None
     for statement in module.body:
@@ -84,7 +108,7 @@ class PredictorAnalyzer:
     def __init__(self, source: SourceFile, config: CogConfig, findings: list[Finding]):
         self.source, self.config, self.findings = source, config, findings
         self.module = source.module
-        self.folder = Folder(module_constants(self.module))
+        self.folder = Folder(module_constants(self.module), module_enums(self.module))
 
     def fail(self, message: str, node: cst.CSTNode) -> CogProjectError:
         return CogProjectError(message, self.source.display, self.source.line_of(node))

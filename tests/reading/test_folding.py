@@ -40,3 +40,11 @@ def test_folds(source: str, value: object) -> None:
 def test_refuses_what_needs_the_program(source: str) -> None:
     with pytest.raises(NotFoldable):
         Folder(CONSTANTS).fold_source(source)
+
+
+def test_local_enums_fold_to_their_values() -> None:
+    folder = Folder({}, {"Mode": [("FAST", '"fast"'), ("SLOW", '"slow"')]})
+    assert folder.fold_source("[m.value for m in Mode]") == ["fast", "slow"]
+    assert folder.fold_source("list(Mode)") == ["fast", "slow"]
+    assert folder.fold_source("Mode.FAST.value") == "fast"
+    assert folder.fold_source("[m.name for m in Mode]") == ["FAST", "SLOW"]
