@@ -15,6 +15,7 @@ from cog2fal.project import Finding, Location, Project
 from cog2fal.reading.project_reader import read_project
 from cog2fal.reading.requirements import Requirements, read_requirements
 from cog2fal.reading.source import SourceFile
+from cog2fal.reading.sys_path import sys_path_findings
 from cog2fal.shipping import app_files_entries, project_files
 from cog2fal.writing.app import RUNTIME, AppPlan, render_app
 from cog2fal.writing.pysource import class_name, kebab
@@ -103,14 +104,15 @@ def _app_class_name(app_name: str, project: Project) -> str:
     return f"{name}App" if name in _TAKEN | models else name
 
 
-def _config_findings(project: Project) -> list[Finding]:
+def _config_findings(project: Project, mode: str) -> list[Finding]:
     config = project.config
     where = lambda key: Location(config.path, config.line_of(key) or 1)  # noqa: E731
     found = []
     if config.python_version:
+        image = " and the image has Python " + config.python_version if mode == "container" else ""
         found.append(Finding(
             "C2F001", f"Python {config.python_version} (build.python_version): fal runs the app with "
-            "the Python version of the machine that deploys it; deploy from a matching interpreter",
+            f"the Python version of the machine that deploys it{image}; deploy from a matching interpreter",
             where("build.python_version"), "info"))
     if config.legacy_format:
         found.append(Finding("C2F002", "cog.yaml uses the 2021 format (`model:` + `environment:`)",
@@ -186,11 +188,12 @@ def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
     findings = list(project.findings)
     requirements = read_requirements(root, project.config)
     findings.extend(requirements.removed)
-    findings.extend(_config_findings(project))
-
     mode, reason = choose_mode(project, options.mode)
+    findings.extend(_config_findings(project, mode))
     exclude = {options.out} if options.out is not None else set()
     files = project_files(root, findings, exclude)
+    for relative, source in sources.items():
+        findings.extend(sys_path_findings(relative, source.text, mode))
     output, applied = _rewrite_sources(project, root, files, sources, findings)
 
     app_file = APP_FILE if APP_FILE not in output else "cog2fal_app.py"

@@ -85,7 +85,9 @@ def render_migration(conversion: Conversion) -> str:
         f"| mode | {plan.mode}: {conversion.mode_reason} |",
         f"| machine type | `{plan.machine_type}` ({machine_note}) |",
         f"| endpoints | {', '.join(f'`POST {e}`' for e in endpoints)} |",
-        f"| model code | `{predictor.file}` (`{predictor.name}`), shipped next to the app and imported in `setup()` |",
+        f"| model code | `{predictor.file}` (`{predictor.name}`), " + (
+            f"copied into the image at `{plan.model_root}` and imported in `setup()` |" if plan.mode == "container"
+            else "shipped next to the app (`app_files`) and imported in `setup()` |"),
     ]
     if plan.max_multiplexing:
         lines.append(f"| concurrency | `max_multiplexing = {plan.max_multiplexing}` (Cog's `concurrency.max`) |")
@@ -121,8 +123,16 @@ def render_migration(conversion: Conversion) -> str:
         lines += [f"- {f.severity}: `{f.location}` {f.message} ({f.code})" if f.location else
                   f"- {f.severity}: {f.message} ({f.code})" for f in others]
     if conversion.dockerfile_changes:
-        lines += ["", "## Dockerfile changes", "", "| line | change | reason |", "|---|---|---|"]
-        for change in conversion.dockerfile_changes:
+        added = [c for c in conversion.dockerfile_changes if c.action == "added"]
+        edits = [c for c in conversion.dockerfile_changes if c.action != "added"]
+        lines += ["", "## Dockerfile", "",
+                  f"The image is the `DOCKERFILE` in `{conversion.app_file}`; the output folder is its build "
+                  f"context. cog2fal added {len(added)} line(s) (base image, Python, requirements, the model "
+                  "code at /src, `pip install fal` last)"
+                  + (f" and removed or changed {len(edits)} line(s) of Cog's:" if edits else ".")]
+        if edits:
+            lines += ["", "| line | change | reason |", "|---|---|---|"]
+        for change in edits:
             text = (change.before or change.after or "").replace("|", "\\|")
             if len(text) > 80:
                 text = text[:77] + "..."
