@@ -144,3 +144,31 @@ def test_deployed_like_fal_deploy(name: str, apps: dict[str, Path]) -> None:
     requests += [("/train", case) for case in CASES.get("train", {}).get(name, [])[:1]]
     for result in serve_deployed(apps[name], requests):
         assert result["status"] == 200, result["body"][-2000:]
+
+
+def test_billing_metric_sets_billable_units(tmp_path: Path) -> None:
+    options = ConvertOptions(mode="app", billing_metric="output_token_count")
+    write_tree(tmp_path / "app", convert_project(FIXTURES / "metrics_scope", options).files)
+    with serve(tmp_path / "app") as client:
+        response = client.post("/", json={"prompt": "one two three four five", "max_tokens": 3})
+        assert response.status_code == 200, response.text
+        assert response.json() == {"output": "three two one"}
+        assert response.headers["x-fal-billable-units"] == "3"
+
+
+def test_cog_weights_url_reaches_setup(apps: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`setup(self, weights)` gets COG_WEIGHTS as under Cog: a URL is fetched and handed over as a Path."""
+    vocab = base64.b64encode(json.dumps({"vocab": ["custom"]}).encode()).decode()
+    monkeypatch.setenv("COG_WEIGHTS", f"data:application/json;base64,{vocab}")
+    app_dir = apps["train_function"]
+    if "DOCKERFILE" in (app_dir / "fal_app.py").read_text():
+        pytest.skip("container app")
+    with serve(app_dir) as client:
+        assert client.post("/", json={"prompt": "custom hello"}).json() == {"output": "custom *"}
+
+
+def test_async_predictor_keeps_concurrency(apps: dict[str, Path]) -> None:
+    app = (apps["async_concurrency"] / "fal_app.py").read_text()
+    assert "max_multiplexing = 4" in app
+    assert "async def predict(self, input: Input) -> Output:" in app
+    assert "result = await self.predictor.predict(**kwargs)" in app
