@@ -43,7 +43,8 @@ def test_bad_input_is_one_line_with_file_and_line(name: str, tmp_path: Path) -> 
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
-    assert f"{project / expected_location.rsplit(':', 1)[0]}:{expected_location.rsplit(':', 1)[1]}:" in lines[0]
+    file, line = expected_location.rsplit(":", 1)
+    assert f"{project / file}:{line}:" in lines[0]
     assert not out.exists(), "a failed conversion left output behind"
     assert digest(project) == before
 

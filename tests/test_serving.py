@@ -82,7 +82,7 @@ def test_cases_answer_through_fal(name: str, apps: dict[str, Path]) -> None:
                 assert streamed.headers["content-type"].startswith("text/event-stream")
                 items = [event["output"] for event in _events(streamed.text)]
                 assert len(items) == len(body["output"])
-                for got, collected in zip(items, body["output"]):
+                for got, collected in zip(items, body["output"], strict=True):
                     if _file_like(got):  # uploaded twice: same bytes, same type
                         assert got["url"] == collected["url"]
                     else:

@@ -67,6 +67,8 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
             sys.stderr.write("\n")
     else:
         removed = sum(c.action == "removed" for c in result.changes)
-        print(f"Wrote {out}{' and ' + str(out.parent / REQUIREMENTS_FILE) if result.requirements_txt else ''} "
-              f"({origin}; {removed} Cog runtime lines removed, {len(result.changes) - removed} changed or added)")
+        also = f" and {out.parent / REQUIREMENTS_FILE}" if result.requirements_txt else ""
+        changed = len(result.changes) - removed
+        print(f"Wrote {out}{also} ({origin}; {removed} Cog runtime lines removed, "
+              f"{changed} changed or added)")
     return 0

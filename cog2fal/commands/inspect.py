@@ -99,7 +99,8 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
         console.print("[bold]Needs a hand[/]")
         for finding in needs:
             where = f"{finding.location}: " if finding.location else ""
-            console.print(f"  [{STYLE[finding.severity]}]{finding.severity}[/] {escape(where + finding.message)}",
+            label = f"[{STYLE[finding.severity]}]{finding.severity}[/]"
+            console.print(f"  {label} {escape(where + finding.message)}",
                           soft_wrap=True)
     else:
         console.print("[green]Nothing needs a hand.[/]")

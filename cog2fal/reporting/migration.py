@@ -86,11 +86,13 @@ def render_migration(conversion: Conversion) -> str:
         f"| machine type | `{plan.machine_type}` ({machine_note}) |",
         f"| endpoints | {', '.join(f'`POST {e}`' for e in endpoints)} |",
         f"| model code | `{predictor.file}` (`{predictor.name}`), " + (
-            f"copied into the image at `{plan.model_root}` and imported in `setup()` |" if plan.mode == "container"
+            f"copied into the image at `{plan.model_root}` and imported in `setup()` |"
+            if plan.mode == "container"
             else "shipped next to the app (`app_files`) and imported in `setup()` |"),
     ]
     if plan.max_multiplexing:
-        lines.append(f"| concurrency | `max_multiplexing = {plan.max_multiplexing}` (Cog's `concurrency.max`) |")
+        lines.append(f"| concurrency | `max_multiplexing = {plan.max_multiplexing}` "
+                     "(Cog's `concurrency.max`) |")
     if plan.requirements:
         lines.append(f"| requirements | {len(plan.requirements)} from cog.yaml |")
     lines += ["", "## Response shape", "", *_response_shape(predictor, "/")]
@@ -139,8 +141,10 @@ def render_migration(conversion: Conversion) -> str:
             lines.append(f"| {change.line or ''} | {change.action} `{text}` | {change.reason} |")
     lines += ["", "## Before `fal deploy`", "",
               "1. Read the TODOs above and the converted code.",
-              "2. Run `cog2fal verify <cog project> <this folder>` where the model's dependencies are installed, "
+              "2. Run `cog2fal verify <cog project> <this folder>` where the model's dependencies "
+              "are installed, "
               "to compare schemas and outputs with Cog's own runtime.",
-              f"3. `fal deploy {conversion.app_file}::{plan.class_name}` (from the Python version you want on the runner).",
+              f"3. `fal deploy {conversion.app_file}::{plan.class_name}` "
+              "(from the Python version you want on the runner).",
               ""]
     return "\n".join(lines)

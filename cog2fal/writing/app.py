@@ -89,13 +89,19 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
     else:
         lines.append(f"    result = {call_expr}")
     if models.output_is_model:
-        lines.append(f"    output = {models.output_class}.model_validate({RUNTIME}.encode_output(result, upload))")
+        encoded = f"{RUNTIME}.encode_output(result, upload)"
+        lines.append(f"    output = {models.output_class}.model_validate({encoded})")
     else:
         lines.append(f"    output = {models.output_class}(output={RUNTIME}.encode_output(result, upload))")
     if billing:
-        lines.append(f'response.headers["x-fal-billable-units"] = str(scope.metrics.get({literal(plan.billing_metric)}, 0))')
+        units = f"scope.metrics.get({literal(plan.billing_metric)}, 0)"
+        lines.append(f'response.headers["x-fal-billable-units"] = str({units})')
     lines.append("return output")
     return lines
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return ["    " + line if line else "" for line in lines]
 
 
 def _endpoints(entry: Entrypoint, attr: str, path: str, name: str, models: RenderedModels,
@@ -109,7 +115,7 @@ def _endpoints(entry: Entrypoint, attr: str, path: str, name: str, models: Rende
     blocks = [
         [f'@fal.endpoint("{path}")',
          f"{prefix} {name}({params}) -> {models.output_class}:",
-         *["    " + line if line else "" for line in _endpoint_body(entry, attr, models, plan, imports, stream=False)]],
+         *_indented(_endpoint_body(entry, attr, models, plan, imports, stream=False))],
     ]
     if entry.streams:
         imports.add("fastapi.responses", "StreamingResponse")
@@ -118,8 +124,8 @@ def _endpoints(entry: Entrypoint, attr: str, path: str, name: str, models: Rende
         blocks.append(
             [f'@fal.endpoint("{stream_path}")',
              f"{prefix} {stream_name}(self, input: {models.input_class}) -> StreamingResponse:",
-             f'    """Streams each item as a server-sent event: `data: {{"output": item}}`."""',
-             *["    " + line if line else "" for line in _endpoint_body(entry, attr, models, plan, imports, stream=True)]])
+             '    """Streams each item as a server-sent event: `data: {"output": item}`."""',
+             *_indented(_endpoint_body(entry, attr, models, plan, imports, stream=True))])
     return ["\n".join("    " + line if line else "" for line in block) for block in blocks]
 
 
@@ -130,8 +136,9 @@ def _setup(project: Project, plan: AppPlan) -> list[str]:
     if plan.mode == "container":
         lines.append(f"    # The image holds the model code in {plan.model_root} (see the Dockerfile).")
     else:
-        lines.append("    # Runs on the runner: the model code ships with the app (app_files) and is imported")
-        lines.append("    # from its own folder, as under Cog's /src, so its module-level code runs here.")
+        lines.append("    # Runs on the runner: the model code ships with the app (app_files) and is")
+        lines.append("    # imported from its own folder, as under Cog's /src, so its module-level code")
+        lines.append("    # runs here.")
     if plan.mode == "container":
         lines += ["    import sys", "", f"    sys.path.insert(0, {literal(plan.model_root)})"]
     lines.append(f"    import {RUNTIME}")
@@ -179,7 +186,8 @@ def render_app(project: Project, plan: AppPlan) -> str:
 
     constants = _constants(plan, models, train_models, imports)
     needs_upload = True
-    helpers = _helpers(imports, needs_upload, bool(models.file_inputs or (train_models and train_models.file_inputs)))
+    file_inputs = bool(models.file_inputs or (train_models and train_models.file_inputs))
+    helpers = _helpers(imports, needs_upload, file_inputs)
 
     body = [_options(plan, imports)]
     body.append("\n".join("    " + line if line else "" for line in _setup(project, plan)))
@@ -250,7 +258,8 @@ def _constants(plan: AppPlan, models: RenderedModels, train_models: RenderedMode
                       f"DOCKERFILE = {_triple_quoted(plan.dockerfile)}")
     if plan.environment and plan.mode != "container":
         items = "".join(f"    {literal(k)}: {literal(v)},\n" for k, v in plan.environment.items())
-        blocks.append(f"# cog.yaml `environment`, set on the runner before the model code loads.\nENVIRONMENT = {{\n{items}}}")
+        comment = "# cog.yaml `environment`, set on the runner before the model code loads."
+        blocks.append(f"{comment}\nENVIRONMENT = {{\n{items}}}")
     for rendered in (models, train_models):
         if rendered and rendered.file_inputs:
             items = "".join(f"    {literal(k)}: {literal(v)},\n" for k, v in rendered.file_inputs.items())

@@ -43,6 +43,10 @@ def apply_container_mode(conversion: Conversion, root: Path, options: ConvertOpt
                 "ContainerImage(secrets=...) or your fal build settings",
                 Location(config.path, config.line_of("build.run") or 1), "todo"))
     conversion.findings.append(Finding(
-        "C2F042", f"Dockerfile {'cleaned from `cog debug` output' if result.source != 'generated' else 'generated from cog.yaml'}; "
+        "C2F042", f"Dockerfile {_origin(result.source)}; "
         f"{len(result.changes)} line(s) removed, changed or added (see the table below)",
         Location(config.path, 1), "info"))
+
+
+def _origin(source: str) -> str:
+    return "generated from cog.yaml" if source == "generated" else "cleaned from `cog debug` output"

@@ -132,7 +132,7 @@ sys.path.insert(0, ".")
 cls = cloudpickle.loads(open(sys.argv[1], "rb").read())
 # fal travels by value: point every copy of its upload registry at the in-memory repository.
 for obj in gc.get_objects():
-    if isinstance(obj, dict) and "BUILT_IN_REPOSITORIES" in obj and isinstance(obj["BUILT_IN_REPOSITORIES"], dict):
+    if isinstance(obj, dict) and isinstance(obj.get("BUILT_IN_REPOSITORIES"), dict):
         repos = obj["BUILT_IN_REPOSITORIES"]
         repos["fal_v3"] = repos["fal"] = repos["in_memory"]
 from fastapi.testclient import TestClient

@@ -13,6 +13,37 @@ from cog2fal.reading.source import SourceFile
 
 _REGISTRY: list[type[Rule]] = []
 
+# The nodes under which a statement (compound or small) can appear. Expressions, parameters,
+# decorators, annotations and whitespace never hold one, so a rule that only hooks statements
+# need not descend into them: each pass then walks the statement skeleton instead of rebuilding
+# every node of the module, and the subtrees it skips stay the very same objects.
+_STATEMENT_HOLDERS: tuple[type[cst.CSTNode], ...] = (
+    cst.Module, cst.BaseCompoundStatement, cst.BaseSuite, cst.SimpleStatementLine, cst.Else,
+    cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase,
+)
+_STATEMENT_LEVEL: tuple[type[cst.CSTNode], ...] = (
+    *_STATEMENT_HOLDERS, cst.BaseStatement, cst.BaseSmallStatement,
+)
+_GENERIC_HOOKS = ("on_visit", "on_leave", "on_visit_attribute", "on_leave_attribute")
+
+
+def _hooks_only_statements(cls: type) -> bool:
+    """True when every visit_/leave_ hook `cls` (or a non-libcst base) defines is for a
+    statement-level node type, and no generic hook (on_visit, on_leave, ...) is overridden."""
+    for klass in cls.__mro__:
+        if klass is Rule or klass.__module__.split(".")[0] == "libcst" or klass is object:
+            continue
+        for name in vars(klass):
+            if name in _GENERIC_HOOKS:
+                return False
+            prefix, _, type_name = name.partition("_")
+            if prefix not in ("visit", "leave") or not type_name:
+                continue
+            node_type = getattr(cst, type_name, None)
+            if not (isinstance(node_type, type) and issubclass(node_type, _STATEMENT_LEVEL)):
+                return False
+    return True
+
 
 @dataclass
 class RewriteContext:
@@ -41,6 +72,7 @@ class Rule(cst.CSTTransformer):
 
     id: ClassVar[str]
     summary: ClassVar[str]
+    _statements_only: ClassVar[bool] = False  # computed per subclass: see _hooks_only_statements
 
     def __init__(self, context: RewriteContext):
         cst.CSTTransformer.__init__(self)
@@ -48,8 +80,13 @@ class Rule(cst.CSTTransformer):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
+        cls._statements_only = _hooks_only_statements(cls)
         if "id" in cls.__dict__:
             _REGISTRY.append(cls)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        descend = super().on_visit(node)
+        return descend and (not self._statements_only or isinstance(node, _STATEMENT_HOLDERS))
 
     @classmethod
     def applies(cls, context: RewriteContext) -> bool:
@@ -65,6 +102,7 @@ def rewrite_module(context: RewriteContext) -> cst.Module:
     for rule in _REGISTRY:
         if rule.applies(context):
             updated = module.visit(rule(context))
+            # Cheap when the rule only walked statements: untouched subtrees are shared.
             if updated is not module and not updated.deep_equals(module):
                 context.applied.append(rule.id)
             module = updated

@@ -116,7 +116,8 @@ class CogImports(Rule):
             return updated_node
         if self.context.needed_typing and not self.typing_added:
             self.typing_added = True
-            new_body.insert(0, _import_from("typing", [(n, None) for n in sorted(self.context.needed_typing)]))
+            names = [(n, None) for n in sorted(self.context.needed_typing)]
+            new_body.insert(0, _import_from("typing", names))
         if not new_body:
             if any(line.comment for line in updated_node.leading_lines):
                 # Keep the comments that sat above the import; leave_Module moves them down.
@@ -157,7 +158,8 @@ def _after_docstring_and_future(body: list[cst.BaseStatement]) -> int:
             small = statement.body[0]
             if isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString) and index == 0:
                 continue
-            if isinstance(small, cst.ImportFrom) and dotted_name(small.module or cst.Name("")) == "__future__":
+            if isinstance(small, cst.ImportFrom) and small.module is not None and \
+                    dotted_name(small.module) == "__future__":
                 continue
         return index
     return len(body)

@@ -50,8 +50,9 @@ class ModuleSideEffects(fal.App, name="module-side-effects"):
     ]
 
     def setup(self) -> None:
-        # Runs on the runner: the model code ships with the app (app_files) and is imported
-        # from its own folder, as under Cog's /src, so its module-level code runs here.
+        # Runs on the runner: the model code ships with the app (app_files) and is
+        # imported from its own folder, as under Cog's /src, so its module-level code
+        # runs here.
         import cog2fal_runtime
 
         self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
