@@ -14,6 +14,11 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COG2FAL_CACHE="${COG2FAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cog2fal}"
 PYTHON="${PYTHON:-python3}"
 
+_pip() {  # pip, quiet, without the registry mirror's "Location ... is ignored" chatter
+  local python="$1"; shift
+  "$python" -m pip --disable-pip-version-check -q "$@" 2>&1 | { grep -v "^WARNING: Location" || true; } >&2
+}
+
 _venv() {  # _venv NAME "pip args..." -> prints the venv path
   local name="$1" spec="$2"
   local key
@@ -23,9 +28,9 @@ _venv() {  # _venv NAME "pip args..." -> prints the venv path
     echo "==> building the $name environment ($dir)" >&2
     rm -rf "$dir"
     "$PYTHON" -m venv "$dir"
-    "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
+    _pip "$dir/bin/python" install --upgrade pip
     # shellcheck disable=SC2086
-    "$dir/bin/python" -m pip install -q --disable-pip-version-check $spec >&2
+    _pip "$dir/bin/python" install $spec
     touch "$dir/.complete"
   fi
   echo "$dir"
@@ -43,8 +48,7 @@ PY
 tool_env() {
   local dir
   dir="$(_venv tool "$(eval echo "$TOOL_DEPS")")"
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$REPO" >&2 2>/dev/null \
-    || "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$REPO" >&2
+  _pip "$dir/bin/python" install --no-deps -e "$REPO"
   echo "$dir"
 }
 
@@ -55,6 +59,6 @@ cog016_env() {
 runtime_env() {
   local dir
   dir="$(_venv runtime "cog==0.23.1 fal==1.83.0 pillow==13.0.0 numpy torch==2.13.0 libcst>=1.4 typer>=0.12 rich>=13 pyyaml>=6 packaging>=23")"
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e "$REPO" >&2
+  _pip "$dir/bin/python" install --no-deps -e "$REPO"
   echo "$dir"
 }
