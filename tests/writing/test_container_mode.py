@@ -11,7 +11,7 @@ from pathlib import Path
 import dockerfile
 import pytest
 
-from tests.conftest import FIXTURES, GOLDEN
+from tests.conftest import FIXTURES, GOLDEN, ROOT
 from tests.support.fal_apps import load_app_class
 
 CONTAINER = sorted(p.parent.name for p in GOLDEN.glob("*/fal_app.py") if "DOCKERFILE = " in p.read_text())
@@ -58,3 +58,18 @@ def test_model_code_reaches_the_image(name: str) -> None:
     assert (app_dir / predictor_file).is_file()
     assert (app_dir / "cog2fal_runtime.py").is_file()
     assert 'root="/src"' in setup and 'sys.path.insert(0, "/src")' in setup
+
+
+def test_cog_debug_output_is_cleaned_into_the_app(tmp_path: Path) -> None:
+    """`convert --from FILE` puts the cleaned `cog debug` Dockerfile in the app, Cog's runtime gone."""
+    debug = ROOT / "tests" / "fixtures" / "cog_debug" / "v0_15_cog_base_gpu" / "cog_debug.Dockerfile"
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "cog2fal", "convert", str(FIXTURES / "video_mp4"),
+                           "--out", str(out), "--from", str(debug)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    image = load_app_class(out / "fal_app.py").image
+    text = image.dockerfile_str
+    assert ".cog/tmp" not in text and "cog.server.http" not in text and "EXPOSE 5000" not in text
+    assert "r8.im/cog-base" not in text
+    report = (out / "MIGRATION.md").read_text()
+    assert "removed" in report and "cog-0.15.2-py3-none-any.whl" in report
