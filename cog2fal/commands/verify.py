@@ -115,6 +115,9 @@ def run_verify(model_dir: Path, fal_dir: Path, cases: list[Path], as_json: bool)
             with console.status("verifying", spinner="dots") as status:
                 report = verify_project(model_dir, fal_dir, cases,
                                         lambda message: status.update(f"verify: {message}"))
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted: Cog's and fal's servers were stopped\n")
+        raise
     except VerifyEnvironmentError as error:
         message = " ".join(str(error).split())
         if as_json:
