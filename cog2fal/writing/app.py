@@ -80,19 +80,23 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
         lines.extend(with_prepared("", f"{RUNTIME}.request_scope() as scope, "))
     else:
         lines.extend(with_prepared(""))
-    if entry.streams and (entry.output.is_async or entry.is_async):
-        lines.append(f"    result = [item async for item in {call_expr}]")
-    elif entry.streams:
-        lines.append(f"    result = list({call_expr})")
-    elif entry.is_async:
-        lines.append(f"    result = await {call_expr}")
+    if entry.streams:
+        # Each item is encoded as it is produced, as Cog did: models often reuse one file path.
+        loop = "async for" if entry.output.is_async or entry.is_async else "for"
+        lines += [
+            "    outputs = []",
+            f"    {loop} item in {call_expr}:",
+            f"        outputs.append({RUNTIME}.encode_output(item, upload))",
+            f"    output = {models.output_class}(output=outputs)",
+        ]
     else:
-        lines.append(f"    result = {call_expr}")
-    if models.output_is_model:
+        awaited = "await " if entry.is_async else ""
+        lines.append(f"    result = {awaited}{call_expr}")
         encoded = f"{RUNTIME}.encode_output(result, upload)"
-        lines.append(f"    output = {models.output_class}.model_validate({encoded})")
-    else:
-        lines.append(f"    output = {models.output_class}(output={RUNTIME}.encode_output(result, upload))")
+        if models.output_is_model:
+            lines.append(f"    output = {models.output_class}.model_validate({encoded})")
+        else:
+            lines.append(f"    output = {models.output_class}(output={encoded})")
     if billing:
         units = f"scope.metrics.get({literal(plan.billing_metric)}, 0)"
         lines.append(f'response.headers["x-fal-billable-units"] = str({units})')
