@@ -7,11 +7,13 @@ cases verify generates from the schema, once with the example's own `cases/*.jso
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.verify.helpers import EXAMPLES, RUNNABLE, report_of, run_verify
+from cog2fal.verify import media
+from tests.verify.helpers import EXAMPLES, RUNNABLE, convert, report_of, run_verify, write_project
 
 # A converter bug (not verify's): see the reason. verify must keep finding it until it is fixed.
 KNOWN_CONVERTER_BUGS = {
@@ -73,3 +75,63 @@ def test_table_output_on_success(runtime: str, converted: dict[str, Path]) -> No
     assert "case defaults" in done.stdout and "case alternatives" in done.stdout
     assert "OK 3 checks match" in done.stdout
     assert "MISMATCH" not in done.stdout
+
+
+MANY_KINDS = '''
+    from typing import List, Optional
+
+    from cog import BasePredictor, Input, Path, Secret
+
+
+    class Predictor(BasePredictor):
+        def predict(
+            self,
+            prompt: str = Input(description="Prompt", min_length=1, max_length=50),
+            photos: List[Path] = Input(description="Photos to count"),
+            seed: int = Input(default=None, description="Random seed; random when left out"),
+            note: Optional[str] = Input(default=None),
+            token: Secret = Input(default=None, description="API token"),
+            scale: float = Input(default=1.5, ge=0.5, le=4),
+            mode: int = Input(default=2, choices=[1, 2, 3]),
+            shout: bool = False,
+        ) -> dict:
+            text = prompt.upper() if shout else prompt
+            return {
+                "text": text * mode,
+                "seed": seed,
+                "note": note,
+                "token": token.get_secret_value() if token is not None else None,
+                "photo_sizes": [p.stat().st_size for p in photos],
+                "photo_suffixes": [p.suffix for p in photos],
+                "scaled": scale * 3,
+            }
+    '''
+
+
+def test_many_input_kinds(runtime: str, tmp_path: Path) -> None:
+    """Lists of files, Optional, Secret, int choices, `Input(default=None)`, a dict output."""
+    model = write_project(tmp_path / "kinds", MANY_KINDS)
+    app = convert(model, tmp_path / "kinds-fal")
+    (tmp_path / "photo.png").write_bytes(media.tiny_png())
+    case = tmp_path / "full.json"
+    case.write_text(json.dumps({"input": {
+        "prompt": "cat", "photos": ["photo.png", media.data_url(b"RIFF", "audio/wav")], "seed": 3,
+        "note": "n", "token": "s3cret", "mode": 3}}))
+    rejected = tmp_path / "too-long.json"
+    rejected.write_text(json.dumps({"prompt": "x" * 51, "photos": []}))
+
+    generated = report_of(run_verify(runtime, model, app, "--json"))
+    _assert_all_match(generated, expected_cases=2)
+    assert any("`seed` is declared `Input(default=None)`" in n for n in generated["schema"]["notes"])
+    assert generated["schema"]["fields"] == 8
+
+    done = run_verify(runtime, model, app, "--case", str(case), "--case", str(rejected), "--json")
+    report = report_of(done)
+    assert done.returncode == 0, done.stdout + done.stderr
+    full, too_long = report["cases"]
+    assert full["status"] == "match" and full["fal"]["status"] == "succeeded"
+    assert full["cog"]["output"]["photo_suffixes"] == [".png", ""]
+    assert full["cog"]["output"]["token"] == "s3cret"
+    # invalid input: rejected by both (Cog through the schema verify wrote, fal by pydantic)
+    assert too_long["status"] == "match"
+    assert too_long["cog"]["status"] == too_long["fal"]["status"] == "rejected input (422)"
