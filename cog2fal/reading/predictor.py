@@ -163,7 +163,8 @@ class PredictorAnalyzer:
         key = "train" if role == "train" else "predict"
         target = _top_level(self.module, name)
         if target is None:
-            defined = [n.name.value for n in self.module.body if isinstance(n, (cst.ClassDef, cst.FunctionDef))]
+            defined = [n.name.value for n in self.module.body
+                       if isinstance(n, (cst.ClassDef, cst.FunctionDef))]
             hint = f" (it defines: {', '.join(defined)})" if defined else ""
             raise CogProjectError(
                 f"`{name}` is not defined at the top level of {self.source.display}{hint}",
@@ -231,7 +232,8 @@ class PredictorAnalyzer:
                                 f"`{func.name.value}()`", legacy_inputs[name])
         returns = func.returns.annotation if func.returns else None
         output = resolver.resolve(returns) if returns is not None else TypeRef("any")
-        is_generator = _contains_yield(func)
+        # The text test spares a walk of the whole function in the common case: no `yield`.
+        is_generator = "yield" in self.source.text and _contains_yield(func)
         if is_generator and output.kind not in ("iterator", "concatenate"):
             output = TypeRef("iterator", (output if returns is not None and output.kind != "any"
                                           else TypeRef("any"),), is_async=func.asynchronous is not None)

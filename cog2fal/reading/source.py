@@ -2,13 +2,74 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cog2fal.errors import CogProjectError
+
+try:  # the state libcst's own PositionProvider extends; private, hence the fallback
+    from libcst._nodes.internal import CodegenState
+except ImportError:  # pragma: no cover
+    CodegenState = None  # type: ignore[assignment,misc]
+
+_NEWLINES = re.compile(r"\r\n?|\n")
+
+
+class _LineState(CodegenState or object):  # type: ignore[misc]
+    """Code generation that records each node's first and last line and nothing else.
+
+    The lines are those of libcst's `PositionProvider` (the syntactic start and end, decorators
+    and leading comments excluded), without the column bookkeeping and the objects it creates
+    per node, and without the metadata wrapper's extra pass over the tree."""
+
+    def __init__(self, module: cst.Module):
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.line = 1
+        self.starts: list[int] = []
+        self.lines: dict[cst.CSTNode, tuple[int, int]] = {}
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        if "\n" in value or "\r" in value:
+            self.line += len(_NEWLINES.findall(value))
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts.append(self.line)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        start = self.starts.pop()
+        if node not in self.lines:  # a syntactic position, recorded first, wins
+            self.lines[node] = (start, self.line)
+
+    @contextmanager
+    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+                                  end_node: cst.CSTNode | None = None) -> Iterator[None]:
+        start = self.line
+        try:
+            yield
+        finally:
+            end = self.line
+            if start_node is not None:
+                start = self.lines[start_node][0]
+            if end_node is not None:
+                end = self.lines[end_node][1]
+            self.lines[node] = (start, end)
+
+
+def node_lines(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
+    """Each node of `module` → (first line, last line), as libcst's PositionProvider has them."""
+    if CodegenState is None:  # pragma: no cover
+        from libcst.metadata import MetadataWrapper, PositionProvider
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return {node: (r.start.line, r.end.line) for node, r in positions.items()}
+    state = _LineState(module)
+    module._codegen(state)
+    return state.lines
 
 
 @dataclass
@@ -16,20 +77,16 @@ class SourceFile:
     display: str  # path relative to the project root, POSIX
     text: str
     module: cst.Module
-    wrapper: MetadataWrapper
-    _positions: dict | None = None
-
-    def line_of(self, node: cst.CSTNode) -> int:
-        if self._positions is None:
-            self._positions = dict(self.wrapper.resolve(PositionProvider))
-        position = self._positions.get(node)
-        return position.start.line if position is not None else 1
+    _lines: dict[cst.CSTNode, tuple[int, int]] | None = None
 
     def lines_of(self, node: cst.CSTNode) -> tuple[int, int]:
-        self.line_of(node)
-        assert self._positions is not None
-        position = self._positions.get(node)
-        return (position.start.line, position.end.line) if position is not None else (0, 0)
+        """First and last line of a node of the original tree; (0, 0) for any other node."""
+        if self._lines is None:  # positions are computed once, on first use
+            self._lines = node_lines(self.module)
+        return self._lines.get(node, (0, 0))
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.lines_of(node)[0] or 1
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -68,4 +125,4 @@ def parse_source(path: Path, display: str, text: str | None = None) -> SourceFil
         raise CogProjectError(f"syntax error: {exc.message}", display, exc.raw_line) from None
     except RecursionError:
         raise CogProjectError("code nests too deeply to convert", display, 1) from None
-    return SourceFile(display, text, module, MetadataWrapper(module, unsafe_skip_copy=True))
+    return SourceFile(display, text, module)
