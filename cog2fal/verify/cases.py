@@ -66,11 +66,33 @@ def _short(value: Any, limit: int) -> Any:
 # ----------------------------------------------------------------------------- case files
 
 
-def load_case_files(paths: list[Path], input_schema: Mapping[str, Any]) -> list[Case]:
+def read_case_files(paths: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
+    """Reads and checks every case file; done before any server starts, so errors come fast."""
+    return [(path, _read(path)) for path in paths]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CogProjectError(f"cannot read the case file: {exc.strerror or exc}", path) from None
+    except json.JSONDecodeError as exc:
+        raise CogProjectError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    except UnicodeDecodeError:
+        raise CogProjectError("the case file is not UTF-8 text", path) from None
+    if not isinstance(data, dict):
+        raise CogProjectError("a case must be a JSON object of inputs, or {\"input\": {...}}", path)
+    return data
+
+
+def load_case_files(paths: list[Path] | list[tuple[Path, dict[str, Any]]],
+                    input_schema: Mapping[str, Any]) -> list[Case]:
+    """Cases from files (or already read files), named after them, duplicates numbered."""
     cases: list[Case] = []
     names: set[str] = set()
-    for path in paths:
-        case = load_case_file(path, input_schema)
+    for item in paths:
+        path, data = item if isinstance(item, tuple) else (item, _read(item))
+        case = make_case(path, data, input_schema)
         base, n = case.name, 2
         while case.name in names:
             case.name = f"{base}-{n}"
@@ -81,15 +103,11 @@ def load_case_files(paths: list[Path], input_schema: Mapping[str, Any]) -> list[
 
 
 def load_case_file(path: Path, input_schema: Mapping[str, Any]) -> Case:
+    return make_case(path, _read(path), input_schema)
+
+
+def make_case(path: Path, data: dict[str, Any], input_schema: Mapping[str, Any]) -> Case:
     properties = input_schema.get("properties", {})
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CogProjectError(f"cannot read the case file: {exc.strerror or exc}", path) from None
-    except json.JSONDecodeError as exc:
-        raise CogProjectError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
-    if not isinstance(data, dict):
-        raise CogProjectError("a case must be a JSON object of inputs, or {\"input\": {...}}", path)
     if set(data) == {"input"} and isinstance(data["input"], dict) and "input" not in properties:
         data = data["input"]
     inputs = {name: _local_files(value, properties.get(name, {}), path.parent)

@@ -30,6 +30,15 @@ class ServerStartError(RuntimeError):
         self.details = details
 
 
+def no_answer(exc: OSError, timeout: float, process: subprocess.Popen | None) -> str:
+    """Why a server gave no HTTP answer: it died, it timed out, or the connection broke."""
+    if process is not None and process.poll() is not None:
+        return f"the server exited (status {process.returncode}) while answering"
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return f"no answer within {timeout:.0f} s"
+    return f"no answer: {type(exc).__name__}: {exc}"
+
+
 def missing_module_in(text: str) -> str | None:
     found = _MISSING.findall(text)
     return found[-1] if found else None
@@ -85,8 +94,11 @@ class CogServer:
         # returned (its slot is released a moment later): retry for a short while.
         deadline = time.monotonic() + 10
         while True:
-            result = processes.http("POST", self.base_url + "/predictions", {"input": inputs},
-                                    timeout=timeout)
+            try:
+                result = processes.http("POST", self.base_url + "/predictions", {"input": inputs},
+                                        timeout=timeout)
+            except OSError as exc:
+                return Outcome.failure(0, no_answer(exc, timeout, self.process))
             if result.status != 409 or time.monotonic() > deadline:
                 break
             time.sleep(0.05)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cog2fal.verify import processes
-from cog2fal.verify.cog_server import ServerStartError, missing_module_in
+from cog2fal.verify.cog_server import ServerStartError, missing_module_in, no_answer
 from cog2fal.verify.outcome import Outcome, validation_detail
 
 
@@ -76,8 +76,12 @@ class FalServer:
         self._raise_if_failed()
         openapi = self.openapi
         if openapi is None:
-            raise ServerStartError(f"the fal app was not loaded after {timeout:.0f} s", None,
-                                   processes.tail(self.log))
+            log = processes.tail(self.log)
+            if self.process.poll() is not None:
+                raise ServerStartError(f"fal's app server exited with status {self.process.returncode} "
+                                       f"before loading the app: {_last_error(log)}",
+                                       missing_module_in(log), log)
+            raise ServerStartError(f"the fal app was not loaded after {timeout:.0f} s", None, log)
         return openapi
 
     def wait_ready(self, timeout: float) -> None:
@@ -107,7 +111,10 @@ class FalServer:
                                    failed.get("missing_module"), failed.get("traceback", ""))
 
     def predict(self, inputs: dict[str, Any], timeout: float, path: str = "/") -> Outcome:
-        result = processes.http("POST", self.base_url + path, inputs, timeout=timeout)
+        try:
+            result = processes.http("POST", self.base_url + path, inputs, timeout=timeout)
+        except OSError as exc:
+            return Outcome.failure(0, no_answer(exc, timeout, self.process) + _traceback_hint(self.log))
         try:
             body = result.json()
         except ValueError:
@@ -119,7 +126,11 @@ class FalServer:
         return Outcome.failure(result.status, validation_detail(body) + _traceback_hint(self.log))
 
     def stream(self, inputs: dict[str, Any], timeout: float, path: str = "/stream") -> Outcome:
-        status, events, raw, error = processes.sse_events(self.base_url + path, inputs, timeout=timeout)
+        try:
+            status, events, raw, error = processes.sse_events(self.base_url + path, inputs,
+                                                              timeout=timeout)
+        except OSError as exc:
+            return Outcome.failure(0, no_answer(exc, timeout, self.process) + _traceback_hint(self.log))
         if status == 422:
             try:
                 body = json.loads(raw or b"null")
@@ -146,3 +157,11 @@ def _traceback_hint(log: Path) -> str:
         if stripped and ("Error" in stripped or "Exception" in stripped) and ":" in stripped:
             return f" ({stripped[:300]})"
     return ""
+
+
+def _last_error(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if "Error" in line or "Exception" in line:
+            return line[:300]
+    return lines[-1][:300] if lines else "(no output)"

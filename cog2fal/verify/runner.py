@@ -113,6 +113,7 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
     app_dir, app_file = find_app_file(fal_dir)
     entry = project.predictor
     predictor_ref = f"{entry.file}:{entry.name}"
+    case_data = case_module.read_case_files(case_files)
     report = Report(str(Path(project.root)), str(app_dir), app_file, sys.executable)
     report.cog_version, report.fal_version, notes = check_environment()
     report.notes.extend(notes)
@@ -168,7 +169,7 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
             if report.problems:
                 return _finish(report, started)
 
-            case_list = _cases(case_files, cog_schema)
+            case_list = _cases(case_data, cog_schema)
             for case in case_list:
                 say(f"case {case.name}")
                 report.results.extend(_run_case(case, cog, fal, cog_schema))
@@ -235,9 +236,9 @@ def _compare_schemas(cog_schema: CogSchema, fal: FalServer, cog_copy: Path,
     return check
 
 
-def _cases(case_files: list[Path], cog_schema: CogSchema) -> list[case_module.Case]:
-    if case_files:
-        return case_module.load_case_files(case_files, cog_schema.input)
+def _cases(case_data: list[tuple[Path, dict[str, Any]]], cog_schema: CogSchema) -> list[case_module.Case]:
+    if case_data:
+        return case_module.load_case_files(case_data, cog_schema.input)
     try:
         return case_module.generate_cases(cog_schema.input, cog_schema.document["components"]["schemas"])
     except case_module.CaseError as exc:
