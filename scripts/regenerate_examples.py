@@ -33,8 +33,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -269,6 +268,17 @@ def fal_app_facts(text: str) -> dict[str, str]:
     return facts
 
 
+def quote_lines(text: str, start: str, end: str, where: str) -> str:
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if start in line), None)
+    if first is None:
+        raise SystemExit(f"{where}: no line contains {start!r}")
+    last = next((i for i in range(first, len(lines)) if end in lines[i]), None)
+    if last is None:
+        raise SystemExit(f"{where}: no line after {start!r} contains {end!r}")
+    return "\n".join(lines[first:last + 1])
+
+
 def markdown_section(text: str, heading: str, where: str) -> str:
     """The body of a `## heading` section of a Markdown file, without the heading."""
     lines = text.splitlines()
@@ -304,8 +314,13 @@ class Walkthrough:
     - `{{ file PATH }}`: a whole file, fenced (generated files are read from this run's output)
     - `{{ python PATH NAME }}`: a top-level class, def or assignment of a Python file
       (`Class.method`, `NAME:signature` for a def without its body, `@app` for the fal.App class)
+    - `{{ lines PATH START END }}`: the lines from the first containing START to the next
+      containing END, fenced
+    - `{{ run ARGS... }}`: another real `cog2fal ARGS...` run from the scratch copy of the
+      examples (its output files are discarded), as a console block
     - `{{ diff FILE }}`: real `diff -u` of `cog/FILE` and its rewritten `fal/FILE`
-    - `{{ section FILE HEADING }}`: the body of a `## HEADING` section of a generated Markdown file
+    - `{{ section FILE HEADING }}`: the body of a `## HEADING` section of a generated Markdown file,
+      as a block quote
     - `{{ deploy }}`: the deploy command, from the generated MIGRATION.md
     - `{{ app_class }}`, `{{ app_name }}`, `{{ machine_type }}`, `{{ mode }}`: inline facts
     """
@@ -313,7 +328,7 @@ class Walkthrough:
     name: str
     converted: Converted
     template: Path
-    handlers: dict[str, Callable[..., str]] = field(default_factory=dict)
+    scratch: Path
 
     def generated_text(self, relative: str) -> str:
         return self.converted.files[relative].decode("utf-8")
@@ -353,14 +368,20 @@ class Walkthrough:
                          "text")
         if verb == "file" and len(args) == 1:
             return fence(self.read(args[0], where), _LANGUAGES.get(Path(args[0]).suffix, "text"))
+        if verb == "lines" and len(args) == 3:
+            return fence(quote_lines(self.read(args[0], where), args[1], args[2], where),
+                         _LANGUAGES.get(Path(args[0]).suffix, "text"))
+        if verb == "run" and args:
+            return fence(cog2fal([args], self.scratch)[0].console(), "console")
         if verb == "python" and len(args) == 2:
             return fence(python_construct(self.read(args[0], where), args[1], where), "python")
         if verb == "diff" and len(args) == 1:
             if args[0] not in self.converted.diffs:
                 raise SystemExit(f"{where}: `{args[0]}` was not rewritten")
             return fence(self.converted.diffs[args[0]], "diff")
-        if verb == "section" and len(args) == 2:
-            return markdown_section(self.read(args[0], where), args[1], where)
+        if verb == "section" and len(args) == 2:  # quoted: `> ` before each line
+            body = markdown_section(self.read(args[0], where), args[1], where)
+            return "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
         if verb == "deploy":
             migration = self.generated_text("MIGRATION.md")
             command = next(line for line in migration.splitlines() if line.startswith("fal deploy "))
@@ -552,7 +573,7 @@ def generate(names: list[str] | None = None) -> Generated:
         for name in demo_names():
             if name not in converted:
                 raise SystemExit(f"docs/walkthroughs/_templates/{name}.md has no examples/{name}/cog")
-            page = Walkthrough(name, converted[name], TEMPLATES / f"{name}.md").render()
+            page = Walkthrough(name, converted[name], TEMPLATES / f"{name}.md", scratch).render()
             files[f"docs/walkthroughs/{name}.md"] = page.encode("utf-8")
         files["docs/cli.md"] = cli_doc(scratch).encode("utf-8")
     files["docs/mapping.md"] = mapping_doc().encode("utf-8")
@@ -605,8 +626,7 @@ def main(argv: list[str]) -> int:
         problems = differences(generated)
         for problem in problems:
             print(problem)
-        if problems:
-            print(f"out of date: run {RERUN}")
+        print(f"out of date: run {RERUN}" if problems else f"{len(generated.files)} files up to date")
         return 1 if problems else 0
     changed = write(generated)
     for problem in changed:

@@ -79,8 +79,10 @@ class AsyncEcho(fal.App, name="async-echo"):
         import cog2fal_runtime
 
         with cog2fal_runtime.prepared_inputs(input.model_dump(), {}, download_file) as kwargs:
-            result = [item async for item in self.predictor.predict(**kwargs)]
-            output = Output(output=cog2fal_runtime.encode_output(result, upload))
+            outputs = []
+            async for item in self.predictor.predict(**kwargs):
+                outputs.append(cog2fal_runtime.encode_output(item, upload))
+            output = Output(output=outputs)
         return output
 
     @fal.endpoint("/stream")
