@@ -455,24 +455,30 @@ def finding_uses(package: Path | None = None) -> tuple[list[FindingUse], set[str
                     isinstance(node.targets[0], ast.Name) and node.targets[0].id == "id" and \
                     isinstance(node.value, ast.Constant) and CODE_RE.match(str(node.value.value)):
                 rules.add(str(node.value.value))
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
                 continue
             func = node.func
             called = func.id if isinstance(func, ast.Name) else \
                 func.attr if isinstance(func, ast.Attribute) else ""
             if called not in ("Finding", "warn"):
                 continue
-            codes = sorted({n.value for n in ast.walk(node.args[0]) if isinstance(n, ast.Constant)
+            # Finding(code, message, location=None, severity="warning"); warn(code, message, node)
+            names = ["code", "message", "location", "severity"] if called == "Finding" else \
+                ["code", "message", "node"]
+            arguments = dict(zip(names, node.args, strict=False))
+            arguments.update({k.arg: k.value for k in node.keywords if k.arg})
+            if "code" not in arguments:
+                continue
+            codes = sorted({n.value for n in ast.walk(arguments["code"]) if isinstance(n, ast.Constant)
                             and isinstance(n.value, str) and CODE_RE.match(n.value)})
-            severity_node = next((k.value for k in node.keywords if k.arg == "severity"),
-                                 node.args[3] if called == "Finding" and len(node.args) > 3 else None)
+            severity_node = arguments.get("severity")
             if severity_node is None:
                 severity = "warning"
             elif isinstance(severity_node, ast.Constant):
                 severity = str(severity_node.value)
             else:
                 severity = "varies"
-            message = _message_template(node.args[1] if len(node.args) > 1 else None)
+            message = _message_template(arguments.get("message"))
             for code in codes:
                 uses.append(FindingUse(code, severity, relative, message))
     return uses, every, rules
