@@ -149,6 +149,7 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
                                              f"{predictor_ref}: {exc}", exc.details) from None
             cog_schema = build_schema(facts, entry, report.cog_version)
             cog_schema.write(cog_copy)
+            case_list = _cases(case_data, cog_schema)
             say("starting the Cog model under Cog's runtime")
             cog.start()
 
@@ -169,7 +170,6 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
             if report.problems:
                 return _finish(report, started)
 
-            case_list = _cases(case_data, cog_schema)
             for case in case_list:
                 say(f"case {case.name}")
                 report.results.extend(_run_case(case, cog, fal, cog_schema))

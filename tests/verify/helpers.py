@@ -179,12 +179,12 @@ class Watched:
 
 
 def watch_verify(argv: list[str], *, interrupt_when: Any = None, timeout: float = VERIFY_TIMEOUT,
-                 env: dict[str, str] | None = None) -> Watched:
+                 env: dict[str, str] | None = None, signal_number: int = signal.SIGINT) -> Watched:
     """Runs verify, recording its descendants and their listening sockets every 50 ms.
 
     `interrupt_when(watched)` is called on each scan; when it returns true the verify process
-    gets SIGINT, as from Ctrl-C in a terminal (the signal goes to verify only: its servers run
-    in their own sessions, and verify must stop them itself).
+    gets `signal_number` (SIGINT: Ctrl-C in a terminal). The signal goes to verify only: its
+    servers run in their own sessions, and verify must stop them itself.
     """
     process = subprocess.Popen(argv, cwd=ROOT, env=verify_env(env), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -196,10 +196,10 @@ def watch_verify(argv: list[str], *, interrupt_when: Any = None, timeout: float 
             for pid in descendants(process.pid):
                 cmd = _cmdline(pid)
                 if cmd:
-                    watched.pids.setdefault(pid, cmd)
+                    watched.pids[pid] = cmd  # the latest: a fresh fork still shows its parent's
             watched.sockets.update(listening(set(watched.pids)))
             if interrupt_when is not None and not interrupted and interrupt_when(watched):
-                process.send_signal(signal.SIGINT)
+                process.send_signal(signal_number)
                 interrupted = True
             if time.monotonic() > deadline:
                 raise AssertionError("verify did not finish in time")

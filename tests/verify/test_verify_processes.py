@@ -3,15 +3,18 @@
 Each test runs `cog2fal verify` as a subprocess and scans /proc every 50 ms for its descendants
 (the Cog server, coglet's worker, the inspector, the fal app server) and the TCP sockets they
 listen on; after verify exits, none of those processes may still be alive. Covered: success,
-a mismatch, a fal app whose setup() fails, an error exit before the Cog server started, and a
-Ctrl-C (SIGINT to verify alone, while both servers are serving a slow prediction).
+a mismatch, a fal app whose setup() fails, an error exit before the Cog server started, a
+Ctrl-C (SIGINT to verify alone, while both servers are serving a slow prediction) and a SIGTERM.
 """
 
 from __future__ import annotations
 
 import shutil
+import signal
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.verify.helpers import (
     EXAMPLES,
@@ -109,7 +112,8 @@ def test_error_exit_leaves_nothing(runtime: str, tmp_path: Path) -> None:
     assert not list(tmp.glob("cog2fal-verify-*"))
 
 
-def test_ctrl_c_stops_both_servers(runtime: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupt_stops_both_servers(runtime: str, tmp_path: Path, signal_number: int) -> None:
     model = write_project(tmp_path / "slow", SLOW_MODEL)
     app = convert(model, tmp_path / "slow-fal")
     tmp, env = _tmpdir(tmp_path)
@@ -126,7 +130,7 @@ def test_ctrl_c_stops_both_servers(runtime: str, tmp_path: Path) -> None:
 
     started = time.monotonic()
     watched = watch_verify(verify_argv(runtime, model, app), interrupt_when=mid_prediction, env=env,
-                           timeout=120)
+                           timeout=120, signal_number=signal_number)
     assert time.monotonic() - started < 40, "verify waited for the prediction instead of stopping"
     assert watched.returncode == 130, watched.stdout + watched.stderr
     assert "interrupted" in watched.stderr
