@@ -130,7 +130,8 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
         logs.mkdir()
         env = _child_env(scratch)
         cog_env = dict(env)
-        cog_env.update(project.config.environment)
+        for name, value in project.config.environment.items():  # as `docker run -e` over an
+            cog_env.setdefault(name, value)                      # image's ENV: the caller's win
         if project.config.concurrency_max:
             cog_env["COG_MAX_CONCURRENCY"] = str(project.config.concurrency_max)
 
