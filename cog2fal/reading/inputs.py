@@ -219,6 +219,11 @@ class InputReader:
                 value = list(value)
             except TypeError:
                 value = None
+            if value is not None and not value:  # `Literal[]` is no type: nothing to choose from
+                self.findings.append(Finding(
+                    "C2F106", f"choices of input `{field.name}` are empty; published without them",
+                    self.location(node), "todo"))
+                return
             if value is None or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
                                         for v in value):
                 self.findings.append(Finding(
