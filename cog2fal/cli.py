@@ -252,6 +252,11 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except Exception as exc:  # a bug of ours: still one line and exit 2, never a traceback
+        message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        sys.stderr.write(f"error: internal error, please report it with the project that caused it: "
+                         f"{message}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

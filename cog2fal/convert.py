@@ -134,11 +134,26 @@ def _config_findings(project: Project, mode: str) -> list[Finding]:
         found.append(Finding(
             "C2F007", f"concurrency.max {config.concurrency_max} → max_multiplexing "
             f"{config.concurrency_max}", where("concurrency"), "info"))
+    if mode == "app":
+        dropped = {"build.system_packages": config.system_packages, "build.run": config.run,
+                   "build.pre_install": config.pre_install}
+        for key, value in dropped.items():
+            if value:
+                found.append(Finding(
+                    "C2F043", f"`{key}` ({len(value)} item(s)) is not reproduced in app mode: fal installs "
+                    "only Python requirements — use `--mode container` if the model needs it",
+                    where(key), "todo"))
+        for name, value in config.environment.items():
+            if value.startswith("/src"):
+                found.append(Finding(
+                    "C2F044", f"`{name}={value}` points into /src, Cog's code folder: on fal it is set to "
+                    "the same place in the app's folder (consider /data for caches that should persist)",
+                    where("environment"), "info"))
     entry = project.predictor
     if entry.uses_metrics:
         found.append(Finding(
-            "C2F008", "the model records metrics (current_scope().record_metric / emit_metric); they "
-            "are kept per request by cog2fal_runtime — pass --billing-metric NAME to bill by one",
+            "C2F008", "the model records metrics (current_scope().record_metric / emit_metric): they "
+            "are accepted and dropped, unless --billing-metric NAME bills requests by one of them",
             entry.location, "info"))
     return found
 

@@ -48,6 +48,10 @@ class Finding:
     location: Location | None = None
     severity: Literal["todo", "warning", "info"] = "warning"
 
+    def __post_init__(self) -> None:
+        # One line always: messages quote source code, which may span lines.
+        self.message = " ".join(self.message.split())
+
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         return f"{where}{self.message}"
@@ -139,6 +143,7 @@ class InputField:
     type: TypeRef
     default: Any = MISSING
     default_source: str | None = None  # source text when the default is not a literal
+    default_factory: str | None = None  # `Input(default_factory=f)`: source text of `f`
     description: str | None = None
     ge: float | int | None = None
     le: float | int | None = None

@@ -69,7 +69,10 @@ FINDING_MEANINGS = {
     "C2F033": "app mode: `sys.path` gets an absolute folder only a build step creates (a clone)",
     "C2F040": "container mode: the project's own `requirements.txt` is replaced by the regenerated one",
     "C2F041": "`build.run` uses build secrets: supply them when fal builds the image",
+    "C2F205": "an import of a Cog name with no stand-in in cog2fal_runtime: replace it",
     "C2F042": "container mode: how the Dockerfile was made, and how many lines changed",
+    "C2F043": "app mode: `system_packages`, `build.run` or `pre_install` not reproduced",
+    "C2F044": "app mode: an `environment` value under Cog's /src, set relative to the app's folder instead",
     "C2F101": "an input without a type annotation (or a typed default) is published as a string",
     "C2F102": "an unknown `@cog.input` option was ignored",
     "C2F103": "`default_factory`: the input is published optional; the factory runs in the model code",
@@ -460,9 +463,10 @@ def finding_uses(package: Path | None = None) -> tuple[list[FindingUse], set[str
             func = node.func
             called = func.id if isinstance(func, ast.Name) else \
                 func.attr if isinstance(func, ast.Attribute) else ""
-            if called not in ("Finding", "warn"):
+            if called not in ("Finding", "warn", "todo"):
                 continue
-            # Finding(code, message, location=None, severity="warning"); warn(code, message, node)
+            # Finding(code, message, location=None, severity="warning"); warn(code, message, node);
+            # todo(code, message, text)
             names = ["code", "message", "location", "severity"] if called == "Finding" else \
                 ["code", "message", "node"]
             arguments = dict(zip(names, node.args, strict=False))
@@ -473,7 +477,7 @@ def finding_uses(package: Path | None = None) -> tuple[list[FindingUse], set[str
                             and isinstance(n.value, str) and CODE_RE.match(n.value)})
             severity_node = arguments.get("severity")
             if severity_node is None:
-                severity = "warning"
+                severity = "todo" if called == "todo" else "warning"
             elif isinstance(severity_node, ast.Constant):
                 severity = str(severity_node.value)
             else:

@@ -56,8 +56,12 @@ def _print_summary(console: Console, conversion, out: Path, status: str) -> None
     console.print(
         f"[bold green]{verb}[/] {escape(str(conversion.project.config.predict))} → "
         f"{escape(str(out / conversion.app_file))} (class {conversion.plan.class_name}, {conversion.plan.mode} mode"
-        f"{', ' + str(todos) + ' TODOs: see MIGRATION.md' if todos else ''})",
+        f"{_todo_note(todos)})",
         highlight=False, soft_wrap=True)
+
+
+def _todo_note(todos: int) -> str:
+    return f", {todos} TODO{'s' if todos != 1 else ''}: see MIGRATION.md" if todos else ""
 
 
 def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, diff: bool,

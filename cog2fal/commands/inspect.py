@@ -76,16 +76,17 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
             "app_class": plan.class_name,
             "app_name": plan.app_name,
             "machine_type": plan.machine_type,
-            "requirements": plan.requirements,
+            "requirements": conversion.requirements.items if conversion.requirements else [],
             "findings": [finding_json(f) for f in findings],
         }, indent=2))
         return 0
     console = Console(highlight=False)
     config, entry = project.config, project.predictor
+    requirements = conversion.requirements.items if conversion.requirements else []
     console.print(f"[bold]{escape(str(config.predict))}[/] ({entry.kind}, `{entry.method}()`"
                   f"{', async' if entry.is_async else ''}, {entry.api} API)")
     console.print(f"  cog.yaml: gpu={config.gpu}, python {config.python_version or '?'}, "
-                  f"{len(plan.requirements) or 'no'} Python requirements, "
+                  f"{len(requirements)} Python requirements, "
                   f"{len(config.system_packages)} system packages, {len(config.run)} run commands")
     console.print(f"  output: {entry.output.describe()}"
                   f"{' → / (collected) and /stream (server-sent events)' if entry.streams else ''}")

@@ -15,6 +15,7 @@ _SIMPLE = {
     "typing.Mapping": "dict", "typing.Any": "any", "builtins.object": "any",
     "cog.Path": "path", "cog.URLPath": "path", "pathlib.Path": "path", "cog.File": "file",
     "cog.URLFile": "file", "cog.Secret": "secret", "builtins.None": "none",
+    "cog.Image": "path", "cog.Weights": "path",
     "typing.TypedDict": "dict",
 }
 _LISTS = {"builtins.list", "typing.List", "typing.Sequence", "builtins.tuple", "typing.Tuple"}

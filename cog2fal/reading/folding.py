@@ -122,7 +122,8 @@ class Folder:
 
     def _fold(self, source: str) -> Any:
         try:
-            tree = ast.parse(source.strip(), mode="eval")
+            # Parenthesised, as inside the call it came from: `A\n    + ["z"]` is one expression.
+            tree = ast.parse(f"({source.strip()}\n)", mode="eval")
         except (SyntaxError, ValueError) as exc:
             raise NotFoldable(str(exc)) from None
         try:

@@ -120,6 +120,9 @@ class InputReader:
             self._apply_input_call(field, split_input_call(call))  # type: ignore[arg-type]
         elif param.default is not None:
             self._set_default(field, param.default)
+        if field.type.kind == "optional" and field.default is MISSING and not field.default_source:
+            # Cog ≤ 0.16 (pydantic) did not require an Optional input left without a default.
+            field.optional_by_none_default = True
         self._check_type(field)
         return field
 
@@ -141,6 +144,8 @@ class InputReader:
         keywords = {arg.keyword.value: arg.value for arg in decorator.args if arg.keyword}
         type_node = keywords.get("type")
         type_ref = self.resolver.resolve(type_node) if type_node is not None else TypeRef("str")
+        if type_ref.name == "pathlib":  # the 2021 API documented pathlib's Path as its file type
+            type_ref = TypeRef("path")
         field = InputField(name=name, type=type_ref, location=where)
         if "default" in keywords:
             self._set_default(field, keywords["default"])
@@ -172,11 +177,13 @@ class InputReader:
             if key in INPUT_KEYWORDS:
                 self._set_keyword(field, key, value)
             elif key == "default_factory":
+                factory = self.source.code(value)
                 self.findings.append(Finding(
-                    "C2F103", f"`default_factory` of input `{field.name}` cannot be published "
-                    "in a schema; the input is optional and the factory runs in the model code",
-                    self.location(value), "todo"))
-                field.default_source = self.source.code(value) + "()"
+                    "C2F103", f"`default_factory` of input `{field.name}` cannot be published in a "
+                    f"schema: the input is optional, and when it is left out `predict()` calls "
+                    f"`{factory}()` on each request, as Cog did", self.location(value), "warning"))
+                field.default_source = factory + "()"
+                field.default_factory = factory
             elif key == "accept":
                 self.findings.append(Finding(
                     "C2F104", f"`accept=` of input `{field.name}` has no fal equivalent; dropped",

@@ -181,6 +181,12 @@ class PredictorAnalyzer:
         wanted = ("train",) if role == "train" else ("predict", "run")
         present = [m for m in wanted if m in methods]
         if not present:
+            assigned = self._assigned_method(chain, wanted)
+            if assigned is not None:
+                raise CogProjectError(
+                    f"`{assigned[0]}` is assigned in class `{name}`, not defined with `def`: cog2fal "
+                    "needs the method's own parameters; define it with `def` (it may call the other)",
+                    self.source.display, assigned[1])
             raise CogProjectError(
                 f"class `{name}` has no {' or '.join(f'`{m}()`' for m in wanted)} method",
                 self.source.display, self.source.line_of(target))
@@ -206,6 +212,19 @@ class PredictorAnalyzer:
                     "URL), as under Cog; set it as a fal secret or app environment to use it",
                     Location(self.source.display, self.source.line_of(setup)), "info"))
         return entry
+
+    def _assigned_method(self, chain: list[cst.ClassDef], wanted: tuple[str, ...]) -> tuple[str, int] | None:
+        for cls in chain:
+            for item in cls.body.body:
+                if isinstance(item, cst.SimpleStatementLine):
+                    for small in item.body:
+                        if isinstance(small, cst.Assign) and any(
+                                isinstance(t.target, cst.Name) and t.target.value in wanted
+                                for t in small.targets):
+                            target = next(t.target.value for t in small.targets
+                                          if isinstance(t.target, cst.Name) and t.target.value in wanted)
+                            return target, self.source.line_of(item)
+        return None
 
     def _entrypoint(self, func: cst.FunctionDef, cls: cst.ClassDef | None, role: str,
                     kind: str, *, bindings: Bindings, legacy: bool = False) -> Entrypoint:

@@ -28,6 +28,11 @@ def apply_container_mode(conversion: Conversion, root: Path, options: ConvertOpt
     plan.requirements = []  # installed by the Dockerfile
     plan.app_files = []  # fal rejects app_files for container apps; COPY ships the code
     conversion.dockerfile_changes = list(result.changes)
+    # The app file is pickled at deploy time, never read in the image: editing it (or the report)
+    # must not change the build context, or every deploy would rebuild the image.
+    conversion.files[".dockerignore"] = (
+        f"# Not needed in the image: fal pickles the app class when it deploys.\n"
+        f"{conversion.app_file}\nMIGRATION.md\n__pycache__/\n").encode("utf-8")
     if result.requirements_txt:
         original = conversion.files.get(REQUIREMENTS_FILE)
         if original is not None and original.decode("utf-8", "replace") != result.requirements_txt:
@@ -44,7 +49,7 @@ def apply_container_mode(conversion: Conversion, root: Path, options: ConvertOpt
                 Location(config.path, config.line_of("build.run") or 1), "todo"))
     conversion.findings.append(Finding(
         "C2F042", f"Dockerfile {_origin(result.source)}; "
-        f"{len(result.changes)} line(s) removed, changed or added (see the table below)",
+        f"{len(result.changes)} line(s) removed, changed or added (see the Dockerfile section)",
         Location(config.path, 1), "info"))
 
 

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from cog2fal.project import MISSING, Entrypoint, InputField, OutputModel, TypeRef
-from cog2fal.writing.pysource import Imports, call, literal
+from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
 
 _PYDANTIC_RESERVED = {"copy", "dict", "json", "schema", "construct", "validate", "fields",
                       "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
@@ -87,6 +87,8 @@ def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> 
     if spec.choices is not None:
         imports.add("typing", "Literal")
         annotation = f"Literal[{', '.join(literal(c) for c in spec.choices)}]"
+        if len(annotation) > MAX_LINE - 30:  # one choice per line, as a formatter would
+            annotation = "Literal[\n" + "".join(f"        {literal(c)},\n" for c in spec.choices) + "    ]"
         if spec.type.kind == "optional":
             annotation = f"{annotation} | None"
     args: list[str] = []
@@ -133,7 +135,9 @@ def render_input_model(name: str, entry: Entrypoint, imports: Imports, models: R
     if any(spec.name.startswith("model_") for spec in entry.inputs) or models.aliases:
         imports.add("pydantic", "ConfigDict")
         lines += ["    model_config = ConfigDict(protected_namespaces=(), populate_by_name=True)", ""]
-    return "\n".join(lines + (body or ["    pass"]))
+    if not body:  # the docstring is the class body
+        lines.pop()
+    return "\n".join(lines + body)
 
 
 def render_output_models(entry: Entrypoint, imports: Imports, output_class: str,
@@ -191,9 +195,9 @@ def _model_names(type_ref: TypeRef) -> list[str]:
 
 
 def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
-    lines = [f"class {name}(BaseModel):"]
-    if not model.fields:
-        lines.append("    pass")
+    lines = [f"class {name}(BaseModel):", f'    """`{model.name}` of the Cog model, with files as fal File objects."""']
+    if model.fields:
+        lines.append("")
     for spec in model.fields:
         annotation = output_annotation(spec.type, imports)
         default = ""

@@ -36,7 +36,7 @@ def call(name: str, args: list[str], indent: str, prefix: str = "") -> str:
     """`name(a, b)` on one line when it fits (after `prefix` on the same line), else one argument
     per line with a trailing comma. `indent` is the indentation of the line the call starts on."""
     one_line = f"{name}({', '.join(args)})"
-    if len(indent) + len(prefix) + len(one_line) <= MAX_LINE:
+    if len(indent) + len(prefix.rsplit("\n", 1)[-1]) + len(one_line) <= MAX_LINE:
         return one_line
     inner = indent + "    "
     return f"{name}(\n" + "".join(f"{inner}{arg},\n" for arg in args) + f"{indent})"

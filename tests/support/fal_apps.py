@@ -81,11 +81,14 @@ def uploads_in_memory() -> Iterator[None]:
 def as_runner(app_dir: Path) -> Iterator[None]:
     """The app folder on sys.path and as the cwd, as fal's runner sets up /app; undone after."""
     modules_before = set(sys.modules)
+    environ = dict(os.environ)  # a runner is a fresh process: one app's variables never leak
     cwd = os.getcwd()
     sys.path.insert(0, str(app_dir))
     try:
         yield
     finally:
+        os.environ.clear()
+        os.environ.update(environ)
         os.chdir(cwd)
         with contextlib.suppress(ValueError):
             sys.path.remove(str(app_dir))

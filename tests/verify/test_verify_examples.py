@@ -16,14 +16,7 @@ from cog2fal.verify import media
 from tests.verify.helpers import EXAMPLES, RUNNABLE, convert, report_of, run_verify, write_project
 
 # A converter bug (not verify's): see the reason. verify must keep finding it until it is fixed.
-KNOWN_CONVERTER_BUGS = {
-    "tiny-torch": (
-        "converter bug: cog2fal_runtime.weights_from_env() returns Path('weights') when "
-        "COG_WEIGHTS is unset and a ./weights folder exists (Cog <= 0.16 behaviour), so the "
-        "converted setup(weights) gets a directory and torch.load fails with IsADirectoryError; "
-        "Cog 0.23.1 passes weights=None and the model loads weights/tiny_mlp.pt"
-    ),
-}
+KNOWN_CONVERTER_BUGS: dict[str, str] = {}  # example → why its conversion cannot match yet
 
 
 def _params() -> list:

@@ -66,6 +66,13 @@ class RewriteContext:
         line = self.source.line_of(node) if node is not None else 1
         self.warnings.append(Finding(code, message, Location(self.source.display, line)))
 
+    def todo(self, code: str, message: str, text: str) -> None:
+        """Something a late rule cannot mark in the code any more: reported in MIGRATION.md, at
+        the first line of the original source that holds `text`."""
+        lines = self.source.text.splitlines()
+        line = next((n for n, content in enumerate(lines, 1) if text in content), 1)
+        self.warnings.append(Finding(code, message, Location(self.source.display, line), "todo"))
+
 
 class Rule(cst.CSTTransformer):
     """A rewrite; subclasses register themselves in definition order."""

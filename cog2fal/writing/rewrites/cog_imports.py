@@ -13,6 +13,13 @@ from cog2fal.reading.bindings import canonical, dotted_name
 from cog2fal.writing.rewrites.base import RewriteContext, Rule
 
 RUNTIME_MODULE = "cog2fal_runtime"
+# Cog's names that cog2fal_runtime stands in for (its __all__, plus the legacy decorator).
+RUNTIME_NAMES = {
+    "AsyncConcatenateIterator", "BaseModel", "BasePredictor", "BaseRunner", "CancelationException",
+    "ConcatenateIterator", "ExperimentalFeatureWarning", "File", "Image", "Input", "Path", "Secret",
+    "URLFile", "URLPath", "Weights", "current_scope", "emit_metric", "input", "__version__",
+    "Predictor", "Model",
+}
 _PLACEHOLDER = "__cog2fal_removed_import__"
 _STDLIB = {"cog.Path": ("pathlib", "Path"), "cog.URLPath": ("pathlib", "Path")}
 
@@ -57,12 +64,40 @@ class CogImports(Rule):
         super().__init__(context)
         self.used: set[str] | None = None
         self.typing_added = False
+        self.merge_into_typing = False
 
     def visit_Module(self, node: cst.Module) -> bool:
         finder = _UsedNames()
         node.visit(finder)
         self.used = finder.names
+        # Names the other rules need from typing join an existing `from typing import ...`.
+        self.merge_into_typing = any(
+            isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.ImportFrom) and _is_typing(small) for small in statement.body)
+            for statement in node.body)
         return True
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom,
+                         updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        if not (self.context.needed_typing and self.merge_into_typing and not self.typing_added
+                and _is_typing(updated_node)):
+            return updated_node
+        self.typing_added = True
+        names = list(updated_node.names)  # type: ignore[arg-type]
+        present = {dotted_name(alias.name) for alias in names}
+        missing = [n for n in sorted(self.context.needed_typing) if n not in present]
+        if not missing:
+            return updated_node
+        if updated_node.rpar is not None:  # parenthesised, one name per line: keep that layout
+            last = names[-1]
+            comma = last.comma if isinstance(last.comma, cst.Comma) else cst.Comma()
+            names[-1] = last.with_changes(comma=comma)
+            names += [cst.ImportAlias(name=cst.Name(n), comma=comma) for n in missing]
+        else:
+            names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            names += [cst.ImportAlias(name=cst.Name(n)) for n in missing]
+            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=names)
 
     def _replacement(self, statement: cst.BaseSmallStatement) -> list[cst.BaseSmallStatement] | None:
         assert self.used is not None
@@ -79,6 +114,10 @@ class CogImports(Rule):
                     continue
                 target_module, target_name = _STDLIB.get(canonical(f"{module}.{name}"),
                                                          (RUNTIME_MODULE, name))
+                if target_module == RUNTIME_MODULE and name not in RUNTIME_NAMES:
+                    self.context.todo(
+                        "C2F205", f"`{module}.{name}` has no stand-in outside Cog: this import fails on "
+                        "the runner until you replace it", name)
                 groups.setdefault(target_module, []).append((target_name, local))
             return [_import_from(mod, names) for mod, names in groups.items()]
         if isinstance(statement, cst.Import):
@@ -114,7 +153,7 @@ class CogImports(Rule):
                 new_body.extend(replacement)
         if not changed:
             return updated_node
-        if self.context.needed_typing and not self.typing_added:
+        if self.context.needed_typing and not self.typing_added and not self.merge_into_typing:
             self.typing_added = True
             names = [(n, None) for n in sorted(self.context.needed_typing)]
             new_body.insert(0, _import_from("typing", names))
@@ -185,3 +224,8 @@ def _move_placeholder_comments(module: cst.Module) -> cst.Module:
     if not pending:
         return module.with_changes(body=body)
     return module.with_changes(body=body, footer=[*pending, *module.footer])
+
+
+def _is_typing(node: cst.ImportFrom) -> bool:
+    return not node.relative and node.module is not None and dotted_name(node.module) == "typing" \
+        and not isinstance(node.names, cst.ImportStar)

@@ -51,10 +51,11 @@ class InputDefaults(Rule, EntrypointMethods):
                 return param
             parts = split_input_call(call)  # type: ignore[arg-type]
             default = None if is_ellipsis(parts.default) else parts.default
-            if field.default_source and default is None:  # default_factory
-                default = cst.parse_expression(field.default_source)
+            if field.default_factory or (field.optional_by_none_default and default is None):
+                default = cst.Name("None")  # a factory is called per request in the body, see below
             annotation = param.annotation
-            if field.optional_by_none_default and annotation is not None:
+            wrap = field.optional_by_none_default or field.default_factory
+            if wrap and field.type.kind != "optional" and annotation is not None:
                 annotation = annotation.with_changes(
                     annotation=optional_of(annotation.annotation, optional_name(self.context)))
             if default is None:
@@ -65,4 +66,20 @@ class InputDefaults(Rule, EntrypointMethods):
         params = keep_signature_legal(node.params, [rewrite(p) for p in node.params.params],
                                       [rewrite(p) for p in node.params.kwonly_params],
                                       entry.kind == "class")
-        return node.with_changes(params=params)
+        return _call_factories(node.with_changes(params=params), entry)
+
+
+def _call_factories(node: cst.FunctionDef, entry: Entrypoint) -> cst.FunctionDef:
+    """`Input(default_factory=f)`: Cog called `f()` for each prediction; so does the function now."""
+    factories = [(f.name, f.default_factory) for f in entry.inputs if f.default_factory]
+    if not factories or not isinstance(node.body, cst.IndentedBlock):
+        return node
+    body = list(node.body.body)
+    has_docstring = bool(body) and isinstance(body[0], cst.SimpleStatementLine) and \
+        isinstance(body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString)
+    position = 1 if has_docstring else 0
+    added = [cst.parse_statement(f"if {name} is None:  # Cog's Input(default_factory={factory})\n"
+                                 f"    {name} = {factory}()\n") for name, factory in factories]
+    existing = {cst.Module([]).code_for_node(statement) for statement in body}
+    added = [s for s in added if cst.Module([]).code_for_node(s) not in existing]
+    return node.with_changes(body=node.body.with_changes(body=[*body[:position], *added, *body[position:]]))

@@ -56,6 +56,8 @@ class Input(BaseModel):
 
 
 class Output(BaseModel):
+    """`Output` of the Cog model, with files as fal File objects."""
+
     caption: str
     width: int
     height: int

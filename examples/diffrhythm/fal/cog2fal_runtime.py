@@ -31,9 +31,9 @@ import pydantic
 
 __all__ = [
     "AsyncConcatenateIterator", "BaseModel", "BasePredictor", "BaseRunner",
-    "CancelationException", "ConcatenateIterator", "File", "Input", "Path", "Secret",
-    "current_scope", "emit_metric", "encode_output", "load_predictor", "prepared_inputs",
-    "request_scope", "weights_from_env",
+    "CancelationException", "ConcatenateIterator", "ExperimentalFeatureWarning", "File", "Image",
+    "Input", "Path", "Secret", "URLFile", "URLPath", "Weights", "current_scope", "emit_metric",
+    "encode_output", "load_predictor", "prepared_inputs", "request_scope", "weights_from_env",
 ]
 
 # ----------------------------------------------------------------------------- model-side names
@@ -41,13 +41,29 @@ __all__ = [
 ConcatenateIterator = Iterator
 AsyncConcatenateIterator = AsyncIterator
 File = IO
+URLFile = IO
+# Cog's path-like types: files arrive downloaded, as paths.
+Image = Weights = URLPath = Path
+__version__ = "cog2fal"
+
+
+class ExperimentalFeatureWarning(Warning):
+    """Cog warned with this about experimental features; kept so imports and filters work."""
 
 
 class BasePredictor:
-    """Cog's base class had a no-op `setup()`; kept for code that calls `super().setup()`."""
+    """Cog's base class: a no-op `setup()`, and Cog 0.23's `record_metric` / `scope` helpers,
+    for classes that call `super().setup()` or record metrics through `self`."""
 
     def setup(self, weights: Any = None) -> None:
         return None
+
+    def record_metric(self, name: str, value: Any, mode: str = "replace") -> None:
+        current_scope().record_metric(name, value, mode)
+
+    @property
+    def scope(self) -> _Scope:
+        return current_scope()
 
 
 BaseRunner = BasePredictor
@@ -149,7 +165,10 @@ def load_predictor(file: str, name: str, *, environment: dict[str, str] | None =
                    root: str | None = None, instantiate: bool = True) -> Any:
     """Imports the model's file as Cog did (by path, not by name) from the folder Cog called /src."""
     base = Path(root) if root else Path(__file__).resolve().parent
-    os.environ.update(environment or {})
+    for variable, value in (environment or {}).items():
+        if (value == "/src" or value.startswith("/src/")) and base != Path("/src"):
+            value = str(base) + value[len("/src"):]  # Cog's code folder is this folder here
+        os.environ.setdefault(variable, value)  # the runner's own variables (secrets) win, as in Docker
     os.chdir(base)
     if str(base) not in sys.path:
         sys.path.insert(0, str(base))
@@ -169,9 +188,8 @@ def load_predictor(file: str, name: str, *, environment: dict[str, str] | None =
 def weights_from_env(download: Callable[[str, Path], Path] | None = None) -> Path | None:
     """`COG_WEIGHTS` as Cog's `setup(weights)` got it: a URL is fetched, a path is used as is."""
     value = os.environ.get("COG_WEIGHTS")
-    if not value:
-        local = Path("weights")
-        return local if local.exists() else None
+    if not value:  # as current Cog (≥ 0.17): no variable, no weights
+        return None
     if value.startswith(("http://", "https://", "data:")):
         return _fetch(value, Path(tempfile.mkdtemp(prefix="cog-weights-")), download)
     return Path(value)

@@ -42,10 +42,17 @@ class Input(BaseModel):
     """Inputs of the prediction, as the Cog predictor declared them."""
 
     image: FileUrl = Field(description="Input image")
-    filter: Literal["blur", "sharpen", "edge_enhance", "contour", "emboss", "grayscale", "invert", "sepia", "posterize"] = Field(
-        default="sepia",
-        description="Filter to apply",
-    )
+    filter: Literal[
+        "blur",
+        "sharpen",
+        "edge_enhance",
+        "contour",
+        "emboss",
+        "grayscale",
+        "invert",
+        "sepia",
+        "posterize",
+    ] = Field(default="sepia", description="Filter to apply")
     strength: float = Field(
         default=0.8,
         description="How strongly the filter is blended over the original (0 = original, 1 = fully filtered)",

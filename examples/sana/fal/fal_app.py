@@ -38,10 +38,14 @@ class Input(BaseModel):
         default="standard",
         description="standard: best quality (~20 steps); sprint: 1-4 step distilled model, much faster",
     )
-    image_size: Literal["square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"] = Field(
-        default="square_hd",
-        description="Size preset of the generated image",
-    )
+    image_size: Literal[
+        "square_hd",
+        "square",
+        "portrait_4_3",
+        "portrait_16_9",
+        "landscape_4_3",
+        "landscape_16_9",
+    ] = Field(default="square_hd", description="Size preset of the generated image")
     num_inference_steps: int = Field(
         default=18,
         description="Number of denoising steps. The sprint variant uses at most 4",

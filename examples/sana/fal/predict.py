@@ -15,10 +15,9 @@ os.environ["HF_HOME"] = MODEL_CACHE
 os.environ["HF_HUB_ENABLE_HF_TRANSFER"] = "1"
 
 import time
-from typing import List
+from typing import List, Optional
 
 import torch
-from typing import Optional
 from pathlib import Path
 from diffusers import SanaPipeline, SanaSprintPipeline
 

@@ -29,10 +29,16 @@ class Input(BaseModel):
         description="Text to transform",
         max_length=5000,
     )
-    operation: Literal["uppercase", "lowercase", "title", "swapcase", "reverse", "reverse_words", "rot13", "word_count"] = Field(
-        default="uppercase",
-        description="Transformation to apply to the text",
-    )
+    operation: Literal[
+        "uppercase",
+        "lowercase",
+        "title",
+        "swapcase",
+        "reverse",
+        "reverse_words",
+        "rot13",
+        "word_count",
+    ] = Field(default="uppercase", description="Transformation to apply to the text")
     repeat: int = Field(
         default=1,
         description="How many times to repeat the transformed text",

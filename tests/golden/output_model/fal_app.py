@@ -56,6 +56,8 @@ class Input(BaseModel):
 
 
 class Output(BaseModel):
+    """`Output` of the Cog model, with files as fal File objects."""
+
     transcript: str
     segments: Any
     srt_file: File | None = None

@@ -30,6 +30,8 @@ class Input(BaseModel):
 
 
 class Output(BaseModel):
+    """`Output` of the Cog model, with files as fal File objects."""
+
     top_word: str
     counts: dict[str, Any]
     distinct: int

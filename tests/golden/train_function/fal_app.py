@@ -91,6 +91,8 @@ class TrainingInput(BaseModel):
 
 
 class TrainingOutput(BaseModel):
+    """`TrainingOutput` of the Cog model, with files as fal File objects."""
+
     weights: File
 
 

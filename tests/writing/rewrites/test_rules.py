@@ -257,3 +257,42 @@ def test_ellipsis_default_means_required(tmp_path: Path) -> None:
             def predict(self, prompt: str) -> str:
                 return prompt
     ''')
+
+
+def test_default_factory_runs_per_call(tmp_path: Path) -> None:
+    check_transformed(tmp_path, '''
+        import random
+        from cog import BasePredictor, Input
+
+        class Predictor(BasePredictor):
+            def predict(self, seed: int = Input(default_factory=random.random)) -> str:
+                """Doc."""
+                return str(seed)
+    ''', '''
+        import random
+        from typing import Optional
+
+        class Predictor:
+            def predict(self, seed: Optional[int] = None) -> str:
+                """Doc."""
+                if seed is None:  # Cog's Input(default_factory=random.random)
+                    seed = random.random()
+                return str(seed)
+    ''')
+
+
+def test_optional_joins_an_existing_typing_import(tmp_path: Path) -> None:
+    check_transformed(tmp_path, '''
+        from typing import List
+        from cog import BasePredictor, Input
+
+        class Predictor(BasePredictor):
+            def predict(self, seed: int = Input(default=None)) -> List[str]:
+                return [str(seed)]
+    ''', '''
+        from typing import List, Optional
+
+        class Predictor:
+            def predict(self, seed: Optional[int] = None) -> List[str]:
+                return [str(seed)]
+    ''')
