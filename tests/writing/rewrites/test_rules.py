@@ -296,3 +296,15 @@ def test_optional_joins_an_existing_typing_import(tmp_path: Path) -> None:
             def predict(self, seed: Optional[int] = None) -> List[str]:
                 return [str(seed)]
     ''')
+
+
+def test_cog_name_without_stand_in_is_a_todo(tmp_path: Path) -> None:
+    code, context = rewrite(tmp_path, '''
+        from cog import BasePredictor, ChatMessage
+
+        class Predictor(BasePredictor):
+            def predict(self, text: str) -> str:
+                return str(ChatMessage)
+    ''')
+    assert "from cog2fal_runtime import ChatMessage" in code
+    assert [(f.code, f.severity, f.location.line) for f in context.warnings] == [("C2F205", "todo", 1)]

@@ -1,0 +1,80 @@
+"""Predictor analysis on shapes real projects have (regressions from real-world checks)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cog2fal.errors import CogProjectError
+from cog2fal.project import MISSING
+from cog2fal.reading.project_reader import read_project
+
+
+def project(tmp_path: Path, source: str, ref: str = "predict.py:Predictor"):
+    (tmp_path / "cog.yaml").write_text(f'predict: "{ref}"\n')
+    (tmp_path / ref.split(":")[0]).write_text(textwrap.dedent(source).lstrip())
+    return read_project(tmp_path)
+
+
+def test_choices_split_over_lines_fold(tmp_path: Path) -> None:
+    entry = project(tmp_path, '''
+        from cog import BasePredictor, Input
+        A = ["x", "y"]
+        class Predictor(BasePredictor):
+            def predict(self, mode: str = Input(choices=A
+                    + ["z"], default="x")) -> str:
+                return mode
+    ''').predictor
+    assert entry.inputs[0].choices == ["x", "y", "z"]
+
+
+def test_optional_without_default_is_optional(tmp_path: Path) -> None:
+    entry = project(tmp_path, '''
+        from typing import Optional
+        from cog import BasePredictor, Input
+        class Predictor(BasePredictor):
+            def predict(self, s: Optional[str] = Input(description="d"), t: str = Input()) -> str:
+                return s or t
+    ''').predictor
+    s, t = entry.inputs
+    assert not s.required and s.default is MISSING and s.optional_by_none_default
+    assert t.required
+
+
+def test_cog_image_and_weights_are_paths(tmp_path: Path) -> None:
+    entry = project(tmp_path, '''
+        from typing import List
+        from cog import BasePredictor, Image
+        class Predictor(BasePredictor):
+            def predict(self, image: Image) -> List[Image]:
+                return [image]
+    ''').predictor
+    assert entry.inputs[0].type.kind == "path"
+    assert entry.output.describe() == "List[Path]"
+
+
+def test_assigned_predict_is_refused_at_its_line(tmp_path: Path) -> None:
+    with pytest.raises(CogProjectError) as error:
+        project(tmp_path, '''
+            from cog import BasePredictor
+            def general(self, x: str) -> str:
+                return x
+            class Predictor(BasePredictor):
+                predict = general
+        ''')
+    assert error.value.line == 5 and "assigned" in error.value.message
+
+
+def test_legacy_path_type_is_a_file_input_without_warning(tmp_path: Path) -> None:
+    result = project(tmp_path, '''
+        import cog
+        from pathlib import Path
+        class Predictor(cog.Predictor):
+            @cog.input("image", type=Path, help="Image")
+            def predict(self, image):
+                return image
+    ''')
+    assert result.predictor.inputs[0].type.kind == "path"
+    assert not [f for f in result.findings if f.code == "C2F109"]
