@@ -71,7 +71,9 @@ class RewriteContext:
         the first line of the original source that holds `text`."""
         lines = self.source.text.splitlines()
         line = next((n for n, content in enumerate(lines, 1) if text in content), 1)
-        self.warnings.append(Finding(code, message, Location(self.source.display, line), "todo"))
+        finding = Finding(code, message, Location(self.source.display, line), "todo")
+        if finding not in self.warnings:
+            self.warnings.append(finding)
 
 
 class Rule(cst.CSTTransformer):
