@@ -59,10 +59,18 @@ def run_in_process(project: Path, out: Path, *extra: str) -> Outcome:
     return Outcome(result.exit_code, result.stdout, result.stderr)
 
 
-def run_subprocess(project: Path, out: Path, *extra: str) -> Outcome:
+def run_subprocess(project: Path, out: Path, *extra: str, memory: int | None = None,
+                   timeout: float = 120) -> Outcome:
+    """The console entry point in a fresh interpreter; `memory` caps its address space (bytes)."""
     command = [sys.executable, "-m", "cog2fal", "convert", str(project), "--out", str(out), *extra]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+    def limit() -> None:  # pragma: no cover - runs in the child
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                          preexec_fn=limit if memory else None)
     return Outcome(done.returncode, done.stdout, done.stderr)
 
 
@@ -109,15 +117,19 @@ def case_dir() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def convert_case(files: dict[str, bytes | str], *extra: str, subprocess_run: bool = False) -> Outcome:
-    """Writes the project, converts it (in process or in a real process) and checks it."""
+def convert_case(files: dict[str, bytes | str], *extra: str, subprocess_run: bool = False,
+                 memory: int | None = None, timeout: float = 120) -> Outcome:
+    """Writes the project, converts it (in process, or in a real process with optional limits)
+    and checks the outcome."""
     with case_dir() as root:
         project = write_project(root, files)
         before = snapshot(project)
         out = root / "converted" / "out"
         out.parent.mkdir()
-        run = run_subprocess if subprocess_run else run_in_process
-        outcome = run(project, out, *extra)
+        if subprocess_run or memory:
+            outcome = run_subprocess(project, out, *extra, memory=memory, timeout=timeout)
+        else:
+            outcome = run_in_process(project, out, *extra)
         check_outcome(outcome, project, out, before)
         return outcome
 

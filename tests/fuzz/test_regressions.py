@@ -32,3 +32,58 @@ def test_method_whose_first_parameter_has_an_input_default() -> None:
     source = predictor("first: str = Input(default='a'), second: str = Input(description='d')")
     outcome = convert_case({"predict.py": source, "cog.yaml": COG_YAML})
     assert outcome.exit_code == 0, outcome.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="writing/pysource.py: class_name() can return a keyword (True, False, "
+                   "None) for the app class, from `image:`, the folder name or --app-name")
+@pytest.mark.parametrize("image", ["r8.im/acme/none", "true"])
+def test_app_named_like_a_keyword(image: str) -> None:
+    """`image: true` (or `image: r8.im/acme/none`) rendered `class True(fal.App, ...)`."""
+    source = predictor("self, text: str = Input(description='t')")
+    outcome = convert_case({"predict.py": source, "cog.yaml": f"image: {image}\n{COG_YAML}"})
+    assert outcome.exit_code == 0, outcome.stderr
+
+
+DEEP = {
+    "unary": "-" * 1000 + "1",
+    "binary": " + ".join(["1"] * 1000),
+    "attributes": "a" + ".b" * 1000,
+    "calls": "f" + "()" * 1000,
+    "subscripts": "a" + "[0]" * 1000,
+    "strings": " ".join(["'a'"] * 1000),
+    "booleans": " and ".join(["x"] * 1000),
+    "lambdas": "lambda: " * 300 + "1",
+}
+
+
+@pytest.mark.parametrize("where", ["default", "body", "module"])
+@pytest.mark.parametrize("form", sorted(DEEP))
+def test_deeply_nested_predictor_is_refused_at_its_line(form: str, where: str) -> None:
+    """Expressions Python compiles but that nest a thousand levels deep: computing positions
+    recursed past Python's limit and the RecursionError surfaced as a KeyError (traceback)."""
+    expression = DEEP[form]
+    default, body, module = "'a'", "x = 1", "Y = 1"
+    if where == "default":
+        default = expression
+    elif where == "body":
+        body = f"x = {expression}"
+    else:
+        module = f"Y = {expression}"
+    source = (f"from cog import BasePredictor, Input\n{module}\n\nclass Predictor(BasePredictor):\n"
+              f"    def predict(self, k: str = Input(default={default})) -> str:\n        {body}\n"
+              "        return k\n")
+    line = {"module": 2, "default": 5, "body": 6}[where]
+    outcome = convert_case({"predict.py": source, "cog.yaml": COG_YAML})
+    assert outcome.exit_code == 2
+    assert f"predict.py:{line}: code nests too deeply to convert" in outcome.stderr
+
+
+@pytest.mark.parametrize("form", sorted(DEEP))
+def test_deeply_nested_helper_ships_as_is(form: str) -> None:
+    """A helper module that mentions cog but nests too deeply is shipped unchanged, with a warning."""
+    helper = f"import cog\nVALUE = {DEEP[form]}\n"
+    outcome = convert_case({"predict.py": predictor("self, k: str = Input(default='a')"),
+                            "helper.py": helper, "cog.yaml": COG_YAML}, "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "helper.py" in outcome.stdout and "not rewritten, shipped as is" in outcome.stdout
+
