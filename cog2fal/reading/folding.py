@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
+import string
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,6 +43,52 @@ _METHODS = {
     list: {"index", "count"},
 }
 _MAX_SIZE = 10_000  # a literal bigger than this is not a sensible `choices` list
+# What one folded value may hold, nested elements and characters counted (shared parts once per
+# use, as they would be written out), and what folding one expression may cost: beyond these an
+# expression like `[[0] * 10**4] * 10**4`, `"{:>9999999999}".format(1)` or a comprehension over
+# two large ranges is not a value to publish but a way to exhaust memory or time.
+_MAX_UNITS = 1_000_000
+_MAX_STEPS = 200_000
+_NUMBER = re.compile(r"\d+")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _units(value: Any, budget: int = _MAX_UNITS) -> int:
+    """Elements and characters in `value`, counted through nesting; stops once past `budget`."""
+    total, stack = 0, [value]
+    while stack and total <= budget:
+        item = stack.pop()
+        if isinstance(item, (str, bytes)):
+            total += max(len(item), 1)
+        elif isinstance(item, dict):
+            total += 1
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += 1
+            stack.extend(item)
+        else:
+            total += 1
+    return total
+
+
+def _check_width(spec: str) -> None:
+    """Format specs (`>10`, `.3f`) whose widths would build a huge string are not folded."""
+    if "{" in spec or any(int(n) > _MAX_UNITS for n in _NUMBER.findall(spec)):
+        raise NotFoldable("format width too large")
+
+
+def _check_format_template(template: str) -> None:
+    for _, field, spec, _ in string.Formatter().parse(template):
+        if field is not None and spec:
+            _check_width(spec)
+
+
+def _check_percent_template(template: str) -> None:
+    for match in _PERCENT_SPEC.finditer(template):
+        for width in match.groups():
+            if width == "*" or (width is not None and int(width) > _MAX_UNITS):
+                raise NotFoldable("format width too large")
 
 
 def _limit(value: Any) -> Any:
@@ -52,6 +100,22 @@ def _limit(value: Any) -> Any:
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**100:
         raise NotFoldable("number too large")
     return value
+
+
+def _check_str_method(target: str, method: str, args: list[Any]) -> None:
+    """`"x".join(...)`, `.replace()` and `.format()` could build strings far larger than their
+    inputs; their size is checked before they run."""
+    if method == "format":
+        _check_format_template(target)
+    elif method == "join" and args and isinstance(args[0], (list, tuple, set, str, dict)):
+        items = list(args[0])
+        size = sum(len(i) if isinstance(i, str) else 1 for i in items) + len(target) * len(items)
+        if size > _MAX_UNITS:
+            raise NotFoldable("joined string too large")
+    elif method == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        count = target.count(args[0]) if args[0] else len(target) + 1
+        if len(target) + count * len(args[1]) > _MAX_UNITS:
+            raise NotFoldable("replaced string too large")
 
 
 class _Opaque:
@@ -113,9 +177,19 @@ class Folder:
         self.enums = dict(enums or {})
         self._cache: dict[str, Any] = {}
         self._active: set[str] = set()
+        self._steps = 0  # evaluation steps of the expression being folded
+        self._nested = 0
 
     def fold_source(self, source: str) -> Any:
-        value = self._fold(source)
+        if not self._nested:
+            self._steps = 0
+        self._nested += 1
+        try:
+            value = self._fold(source)
+        finally:
+            self._nested -= 1
+        if _units(value) > _MAX_UNITS:
+            raise NotFoldable("value too large")
         if _contains_opaque(value):
             raise NotFoldable("part of the value needs the program to run")
         return _plain(value)
@@ -150,6 +224,9 @@ class Folder:
         return value
 
     def _eval(self, node: ast.AST, scope: dict[str, Any]) -> Any:
+        self._steps += 1
+        if self._steps > _MAX_STEPS:
+            raise NotFoldable("expression takes too long to fold")
         method = getattr(self, f"_eval_{type(node).__name__}", None)
         if method is None:
             raise NotFoldable(f"{type(node).__name__} is not foldable")
@@ -218,6 +295,14 @@ class Folder:
                 isinstance(v, (str, list, tuple)) for v in (left, right)) and any(
                 isinstance(v, int) and v > _MAX_SIZE for v in (left, right)):
             raise NotFoldable("repetition too large")
+        if isinstance(node.op, ast.Mult) and isinstance(left, (str, list, tuple)) and \
+                isinstance(right, int) and _units(left) * right > _MAX_UNITS:
+            raise NotFoldable("repetition too large")
+        if isinstance(node.op, ast.Mult) and isinstance(right, (str, list, tuple)) and \
+                isinstance(left, int) and _units(right) * left > _MAX_UNITS:
+            raise NotFoldable("repetition too large")
+        if isinstance(node.op, ast.Mod) and isinstance(left, str):
+            _check_percent_template(left)
         return op(left, right)
 
     def _eval_UnaryOp(self, node: ast.UnaryOp, scope: dict[str, Any]) -> Any:
@@ -262,6 +347,7 @@ class Folder:
     def _eval_FormattedValue(self, node: ast.FormattedValue, scope: dict[str, Any]) -> Any:
         value = self._eval(node.value, scope)
         spec = self._eval(node.format_spec, scope) if node.format_spec else ""
+        _check_width(str(spec))
         if node.conversion == ord("r"):
             value = repr(value)
         elif node.conversion == ord("s"):
@@ -277,11 +363,16 @@ class Folder:
                 and node.func.id not in self.constants and node.func.id in _BUILTINS:
             if node.func.id == "sorted" and "key" in kwargs:
                 raise NotFoldable("sorted(key=...) not foldable")
+            if node.func.id == "round" and any(isinstance(a, int) and abs(a) > 1000
+                                               for a in [*args[1:], *kwargs.values()]):
+                raise NotFoldable("round() to too many digits")
             return _BUILTINS[node.func.id](*args, **kwargs)
         if isinstance(node.func, ast.Attribute):
             target = self._eval(node.func.value, scope)
             allowed = next((names for kind, names in _METHODS.items() if isinstance(target, kind)), set())
             if node.func.attr in allowed:
+                if isinstance(target, str):
+                    _check_str_method(target, node.func.attr, args)
                 return getattr(target, node.func.attr)(*args, **kwargs)
         raise NotFoldable("call not foldable")
 
