@@ -38,10 +38,19 @@ class _Node:
 def _compose(text: str, path: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
+        problem = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        raise CogProjectError(f"invalid YAML: {problem}", path, _line_at(text, exc.position)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise CogProjectError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None)
+
+
+def _line_at(text: str, position: int) -> int:
+    """The line of a character, counting line breaks as YAML's reader does."""
+    before = text[:position].replace("\r\n", "\n")
+    return 1 + sum(before.count(brk) for brk in ("\n", "\r", "\x85", "\u2028", "\u2029"))
 
 
 def _plain(node: yaml.Node, path: str) -> Any:

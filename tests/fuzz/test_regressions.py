@@ -114,3 +114,15 @@ def test_defaults_that_would_exhaust_memory_or_time_are_not_folded(expression: s
                        "from cog import BasePredictor, Input\nBIG = [0] * 10000\n")
     outcome = convert_case({"predict.py": source, "cog.yaml": COG_YAML}, memory=3 * 2**30, timeout=60)
     assert outcome.exit_code == 0, outcome.stderr
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("build:\n  gpu: false\npredict: \"predict.py:Predictor\"\nx: \x00\n", 4),
+    ("build:\r\n  gpu: false\r\n\x07predict: \"predict.py:Predictor\"\r\n", 3),
+    ("predict: \"predict.py:Predictor\"\rimage: \x01\r", 2),
+])
+def test_cog_yaml_with_a_control_character_is_refused_at_its_line(text: str, line: int) -> None:
+    """PyYAML's ReaderError has no mark: the message had no line (`cog.yaml: invalid YAML ...`)."""
+    outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": text})
+    assert outcome.exit_code == 2
+    assert f"cog.yaml:{line}: invalid YAML: unacceptable character" in outcome.stderr
