@@ -6,6 +6,7 @@ are expanded (fal has no file to point at), and Cog's own packages are dropped.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +88,8 @@ def read_requirements(root: Path, config: CogConfig) -> Requirements:
     result = Requirements()
     sources: list[tuple[int, str, str]] = []  # (line, text, file)
     if config.python_requirements:
-        sources.extend(_read_file(root, config.python_requirements, config, set()))
+        sources.extend(_read_file(root, config.python_requirements, config, set(),
+                                  (config.path, config.line_of("build.python_requirements"))))
     for text in config.python_packages:
         line = config.line_of("build.python_packages") or config.line_of(
             "environment.python_packages") or 1
@@ -123,26 +125,51 @@ def _split_package_item(text: str) -> list[str]:
     return [text]
 
 
-def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path]) -> list[tuple[int, str, str]]:
-    path = (root / relative).resolve()
-    display = relative
-    if path in seen:
-        return []
-    seen.add(path)
+# pip reads a requirements file by its byte-order mark; without one, as UTF-8 (here).
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _decode(data: bytes, display: str) -> str:
+    encoding, body = "utf-8", data
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, body = name, data[len(bom):]
+            break
     try:
-        text = path.read_text(encoding="utf-8")
+        return body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        raise CogProjectError(f"requirements file is not {encoding.upper()} text", display, line) from None
+
+
+def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path],
+               where: tuple[str, int | None]) -> list[tuple[int, str, str]]:
+    """The requirement lines of a file and of the files it includes; `where` is the place that
+    names the file (cog.yaml's python_requirements, or an including `-r` line)."""
+    display = relative
+    try:
+        path = (root / relative).resolve()
+        if path in seen:
+            return []
+        seen.add(path)
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise CogProjectError(f"requirements file {relative!r} does not exist", config.path,
-                              config.line_of("build.python_requirements"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CogProjectError(f"cannot read requirements file: {exc}", display)
+        raise CogProjectError(f"requirements file {relative!r} does not exist", *where) from None
+    except (OSError, ValueError, RuntimeError) as exc:  # a folder, a NUL in the name, a symlink loop
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CogProjectError(f"cannot read requirements file {relative!r}: {reason}", *where) from None
+    text = _decode(data, display)
     items: list[tuple[int, str, str]] = []
     for number, line in _logical_lines(text):
         if line.startswith(("-r ", "--requirement ", "-r", "--requirement=")):
             include = re.sub(r"^(-r|--requirement)[=\s]*", "", line).strip()
-            nested = (path.parent / include).relative_to(root.resolve()).as_posix() \
-                if (path.parent / include).resolve().is_relative_to(root.resolve()) else include
-            items.extend(_read_file(root, nested, config, seen))
+            try:
+                inside = (path.parent / include).resolve().is_relative_to(root.resolve())
+                nested = (path.parent / include).relative_to(root.resolve()).as_posix() if inside else include
+            except (OSError, ValueError, RuntimeError):
+                nested = include  # read (and refused) below, at this line
+            items.extend(_read_file(root, nested, config, seen, (display, number)))
         elif line.startswith(("-c ", "--constraint")):
             continue
         else:

@@ -126,3 +126,29 @@ def test_cog_yaml_with_a_control_character_is_refused_at_its_line(text: str, lin
     outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": text})
     assert outcome.exit_code == 2
     assert f"cog.yaml:{line}: invalid YAML: unacceptable character" in outcome.stderr
+
+
+REQUIRES = "build:\n  python_requirements: requirements.txt\n" + COG_YAML
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"requirements.txt": "numpy==1.26.4\n# café\ntorch\n".encode("latin-1")},
+     "requirements.txt:2: requirements file is not UTF-8 text"),
+    ({"requirements.txt/inside": "x"}, "cog.yaml:2: cannot read requirements file 'requirements.txt'"),
+    ({"requirements.txt": "numpy\n-r\n"}, "requirements.txt:2: cannot read requirements file '.'"),
+    ({"requirements.txt": "numpy\n-r a\x00b\n"}, "requirements.txt:2: cannot read requirements file"),
+    ({"requirements.txt": "numpy\n\n-r other.txt\n"}, "requirements.txt:3: requirements file 'other.txt' does"),
+])
+def test_unreadable_requirements_are_refused_at_the_line_that_names_them(files: dict, expected: str) -> None:
+    """A non-UTF-8 requirements file, a folder, a NUL in an `-r` name: `cannot read requirements
+    file: ...` without a line (or a ValueError traceback for the NUL)."""
+    outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": REQUIRES, **files})
+    assert outcome.exit_code == 2
+    assert expected in outcome.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_requirements_with_a_byte_order_mark_are_read_as_pip_reads_them(encoding: str) -> None:
+    files = {"requirements.txt": "numpy==1.26.4\ntorch\n".encode(encoding)}
+    outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": REQUIRES, **files}, "--json")
+    assert outcome.exit_code == 0, outcome.stderr
