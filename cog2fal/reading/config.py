@@ -44,7 +44,7 @@ def _compose(text: str, path: str) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise CogProjectError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None)
+        raise CogProjectError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
 
 
 def _line_at(text: str, position: int) -> int:
@@ -238,18 +238,34 @@ def find_config(model_dir: Path) -> Path:
 def read_config(path: Path, display: str | None = None) -> CogConfig:
     display = display or path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CogProjectError(f"cog.yaml is not UTF-8 text ({exc.reason})", display, 1)
+        data = path.read_bytes()
     except OSError as exc:
-        raise CogProjectError(f"cannot read cog.yaml: {exc.strerror}", display)
-    node = _compose(text, display)
-    if node is None:
-        raise CogProjectError("cog.yaml is empty", display, 1)
-    config = _Reader(display).read(_plain(node, display))
+        raise CogProjectError(f"cannot read cog.yaml: {exc.strerror}", display) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CogProjectError(f"cog.yaml is not UTF-8 text ({exc.reason})", display, line) from None
+    try:  # PyYAML's composer and the readers below recurse once per level of nesting
+        node = _compose(text, display)
+        if node is None:
+            raise CogProjectError("cog.yaml is empty", display, 1)
+        config = _Reader(display).read(_plain(node, display))
+    except RecursionError:
+        raise CogProjectError("cog.yaml nests too deeply", display, _deepest_line(text)) from None
     if not config.predict:
         raise CogProjectError("cog.yaml has no `predict:` (or `run:`) entry", display, 1)
     return config
+
+
+def _deepest_line(text: str, limit: int = 50) -> int:
+    """The first line where brackets or indentation nest more than `limit` levels (roughly)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        if depth > limit or len(line) - len(line.lstrip(" -")) > 2 * limit:
+            return number
+    return 1
 
 
 def split_ref(ref: str, config: CogConfig, key: str = "predict") -> tuple[str, str]:

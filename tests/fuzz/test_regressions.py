@@ -137,7 +137,8 @@ REQUIRES = "build:\n  python_requirements: requirements.txt\n" + COG_YAML
     ({"requirements.txt/inside": "x"}, "cog.yaml:2: cannot read requirements file 'requirements.txt'"),
     ({"requirements.txt": "numpy\n-r\n"}, "requirements.txt:2: cannot read requirements file '.'"),
     ({"requirements.txt": "numpy\n-r a\x00b\n"}, "requirements.txt:2: cannot read requirements file"),
-    ({"requirements.txt": "numpy\n\n-r other.txt\n"}, "requirements.txt:3: requirements file 'other.txt' does"),
+    ({"requirements.txt": "numpy\n\n-r other.txt\n"},
+     "requirements.txt:3: requirements file 'other.txt' does"),
 ])
 def test_unreadable_requirements_are_refused_at_the_line_that_names_them(files: dict, expected: str) -> None:
     """A non-UTF-8 requirements file, a folder, a NUL in an `-r` name: `cannot read requirements
@@ -152,3 +153,27 @@ def test_requirements_with_a_byte_order_mark_are_read_as_pip_reads_them(encoding
     files = {"requirements.txt": "numpy==1.26.4\ntorch\n".encode(encoding)}
     outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": REQUIRES, **files}, "--json")
     assert outcome.exit_code == 0, outcome.stderr
+
+
+NESTED_YAML = {
+    "flow": ("a: " + "[" * 5000 + "]" * 5000 + "\n" + COG_YAML, 1),
+    "block mappings": (COG_YAML + "".join("  " * i + f"k{i}:\n" for i in range(3000))
+                       + "  " * 3000 + "v: 1\n", 53),
+    "block sequences": (COG_YAML + "a:\n" + "".join("  " * i + "- \n" for i in range(1, 3000)), 52),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTED_YAML))
+def test_deeply_nested_cog_yaml_is_refused(name: str) -> None:
+    """PyYAML's composer recursed past Python's limit: a RecursionError traceback."""
+    text, line = NESTED_YAML[name]
+    outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": text})
+    assert outcome.exit_code == 2
+    assert f"cog.yaml:{line}: cog.yaml nests too deeply" in outcome.stderr
+
+
+def test_cog_yaml_not_utf8_is_refused_at_the_line() -> None:
+    text = ("# Configuration\n" + COG_YAML + "# café\n").encode("latin-1")
+    outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": text})
+    assert outcome.exit_code == 2
+    assert "cog.yaml:3: cog.yaml is not UTF-8 text" in outcome.stderr
