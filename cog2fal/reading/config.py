@@ -53,32 +53,54 @@ def _line_at(text: str, position: int) -> int:
     return 1 + sum(before.count(brk) for brk in ("\n", "\r", "\x85", "\u2028", "\u2029"))
 
 
-def _plain(node: yaml.Node, path: str) -> Any:
-    """Node → Python value, keeping the raw text of scalars next to the value."""
+def _plain(node: yaml.Node, path: str, loader: yaml.SafeLoader | None = None,
+           seen: dict[int, _Node] | None = None) -> Any:
+    """Node → Python value, keeping the raw text of scalars next to the value.
+
+    A node reached again through a YAML alias is converted once and shared, so that `&a`/`*a`
+    chains ("billion laughs") stay the size of the text."""
+    if loader is None:
+        loader = yaml.SafeLoader("")
+        try:
+            return _plain(node, path, loader, {})
+        finally:
+            loader.dispose()
+    assert seen is not None
+    if id(node) in seen:
+        return seen[id(node)]
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[str, _Node] = {}
+        seen[id(node)] = converted = _Node(result, line)
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            result[str(key)] = _plain(value_node, path)
-        return _Node(result, line)
+            result[str(key)] = _plain(value_node, path, loader, seen)
+        return converted
     if isinstance(node, yaml.SequenceNode):
-        return _Node([_plain(item, path) for item in node.value], line)
-    loader = yaml.SafeLoader("")
+        items: list[_Node] = []
+        seen[id(node)] = converted = _Node(items, line)
+        items.extend(_plain(item, path, loader, seen) for item in node.value)
+        return converted
     try:
         value = loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
-        raise CogProjectError(f"invalid YAML value: {exc}", path, line)
-    finally:
-        loader.dispose()
-    return _Node(value, line, node.value)
+        raise CogProjectError(f"invalid YAML value: {exc}", path, line) from None
+    seen[id(node)] = converted = _Node(value, line, node.value)
+    return converted
 
 
-def _unwrap(node: _Node) -> Any:
+_MAX_EXPANDED = 100_000  # values a cog.yaml setting may expand to, aliases followed
+
+
+def _unwrap(node: _Node, path: str = "cog.yaml", budget: list[int] | None = None) -> Any:
+    budget = [_MAX_EXPANDED] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise CogProjectError("cog.yaml expands to too many values (YAML aliases)", path, node.line)
     if isinstance(node.value, dict):
-        return {k: _unwrap(v) for k, v in node.value.items()}
+        return {k: _unwrap(v, path, budget) for k, v in node.value.items()}
     if isinstance(node.value, list):
-        return [_unwrap(v) for v in node.value]
+        return [_unwrap(v, path, budget) for v in node.value]
     return node.value
 
 
@@ -122,7 +144,7 @@ class _Reader:
                 command = item.value.get("command")
                 if command is None or not isinstance(command.value, str):
                     raise self.fail(f"`{key}` item needs a `command` string", item)
-                mounts = _unwrap(item.value["mounts"]) if "mounts" in item.value else []
+                mounts = _unwrap(item.value["mounts"], self.path) if "mounts" in item.value else []
                 if not isinstance(mounts, list) or not all(isinstance(m, dict) for m in mounts):
                     raise self.fail(f"`{key}` item `mounts` must be a list of mappings", item)
                 commands.append(RunCommand(command.value.strip(), [
@@ -213,7 +235,7 @@ class _Reader:
                 raise self.fail("`concurrency.max` must be an integer of at least 1", conc)
             cfg.concurrency_max = limit.value
         if "weights" in top:
-            weights = _unwrap(top["weights"])
+            weights = _unwrap(top["weights"], self.path)
             cfg.weights = weights if isinstance(weights, list) else [weights]
         for key in top:
             if key not in TOP_KEYS and key not in LEGACY_TOP_KEYS:

@@ -172,6 +172,23 @@ def test_deeply_nested_cog_yaml_is_refused(name: str) -> None:
     assert f"cog.yaml:{line}: cog.yaml nests too deeply" in outcome.stderr
 
 
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="address-space limit via setrlimit")
+@pytest.mark.parametrize("use", ["", "weights: *i\n", "image: x\nexamples: *i\n"])
+def test_yaml_alias_bomb_is_not_expanded(use: str) -> None:
+    """"Billion laughs": reading cog.yaml expanded every alias (9**9 values), in memory and time."""
+    outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": COG_YAML + LAUGHS + use},
+                           memory=3 * 2**30, timeout=60)
+    if "weights" in use:
+        assert outcome.exit_code == 2
+        assert "cog.yaml:2: cog.yaml expands to too many values (YAML aliases)" in outcome.stderr
+    else:
+        assert outcome.exit_code == 0, outcome.stderr
+
+
 def test_cog_yaml_not_utf8_is_refused_at_the_line() -> None:
     text = ("# Configuration\n" + COG_YAML + "# café\n").encode("latin-1")
     outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": text})
