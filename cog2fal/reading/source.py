@@ -128,9 +128,14 @@ def check_compiles(text: str, display: str) -> None:
     try:
         compile(text, display, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        raise CogProjectError(f"syntax error: {exc.msg}", display, exc.lineno or 1) from None
+        raise CogProjectError(f"syntax error: {exc.msg}", display, exc.lineno or _nul_line(text)) from None
     except (ValueError, MemoryError, RecursionError) as exc:
-        raise CogProjectError(f"cannot compile: {exc}", display, 1) from None
+        raise CogProjectError(f"cannot compile: {exc}", display, _nul_line(text)) from None
+
+
+def _nul_line(text: str) -> int:
+    """Python refuses NUL bytes in source without saying where (no line): the first one's line."""
+    return text.count("\n", 0, text.index("\0")) + 1 if "\0" in text else 1
 
 
 def parse_source(path: Path, display: str, text: str | None = None) -> SourceFile:

@@ -194,3 +194,13 @@ def test_cog_yaml_not_utf8_is_refused_at_the_line() -> None:
     outcome = convert_case({"predict.py": predictor("self"), "cog.yaml": text})
     assert outcome.exit_code == 2
     assert "cog.yaml:3: cog.yaml is not UTF-8 text" in outcome.stderr
+
+
+def test_nul_byte_in_predictor_is_refused_at_its_line() -> None:
+    """Python refuses NUL bytes without a line (a SyntaxError or, before 3.11.4, a ValueError):
+    it was reported at line 1."""
+    source = predictor("self").replace("return ''", "return ''  \x00")
+    outcome = convert_case({"predict.py": source, "cog.yaml": COG_YAML})
+    assert outcome.exit_code == 2
+    assert "predict.py:6: " in outcome.stderr and "null bytes" in outcome.stderr
+
