@@ -11,6 +11,7 @@ import ast
 import operator
 import re
 import string
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -197,7 +198,9 @@ class Folder:
     def _fold(self, source: str) -> Any:
         try:
             # Parenthesised, as inside the call it came from: `A\n    + ["z"]` is one expression.
-            tree = ast.parse(f"({source.strip()}\n)", mode="eval")
+            with warnings.catch_warnings():  # `"\d"` warns (3.12: SyntaxWarning): not ours to print
+                warnings.simplefilter("ignore")
+                tree = ast.parse(f"({source.strip()}\n)", mode="eval")
         except (SyntaxError, ValueError) as exc:
             raise NotFoldable(str(exc)) from None
         try:

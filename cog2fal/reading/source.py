@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -126,7 +127,9 @@ def read_text(path: Path, display: str) -> str:
 def check_compiles(text: str, display: str) -> None:
     """`ast.parse` accepts `f(a=1, a=2)`; only compiling finds it. Compiling runs nothing."""
     try:
-        compile(text, display, "exec", dont_inherit=True)
+        with warnings.catch_warnings():  # the model's SyntaxWarnings are not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, display, "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise CogProjectError(f"syntax error: {exc.msg}", display, exc.lineno or _nul_line(text)) from None
     except (ValueError, MemoryError, RecursionError) as exc:

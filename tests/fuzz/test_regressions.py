@@ -204,3 +204,17 @@ def test_nul_byte_in_predictor_is_refused_at_its_line() -> None:
     assert outcome.exit_code == 2
     assert "predict.py:6: " in outcome.stderr and "null bytes" in outcome.stderr
 
+
+WARNS = "from cog import BasePredictor, Input\nPATTERN = '\\d+'\nx = lambda: 1[0]\n"
+
+
+@pytest.mark.parametrize("tail", ["", "y = f(a=1, a=2)\n"])
+def test_compile_warnings_of_the_model_are_not_printed(tail: str) -> None:
+    """Compiling the model printed its SyntaxWarnings (`1[0]`, and on Python 3.12 `'\\d'`) on
+    stderr: a refusal was then several lines, a conversion not silent."""
+    source = predictor("self, p: str = Input(default='\\d+')", WARNS + tail)
+    outcome = convert_case({"predict.py": source, "cog.yaml": COG_YAML}, subprocess_run=True)
+    if tail:
+        assert outcome.exit_code == 2 and len(outcome.stderr.strip().splitlines()) == 1
+    else:
+        assert outcome.exit_code == 0 and outcome.stderr == "", outcome.stderr
