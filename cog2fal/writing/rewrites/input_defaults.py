@@ -12,8 +12,8 @@ import libcst as cst
 
 from cog2fal.project import Entrypoint
 from cog2fal.reading.inputs import is_ellipsis, is_input_call, shared_input, split_input_call
-from cog2fal.writing.rewrites.base import RewriteContext, Rule
-from cog2fal.writing.rewrites.signatures import EntrypointMethods, keep_signature_legal, optional_of
+from cog2fal.writing.rewrites.base import RewriteContext
+from cog2fal.writing.rewrites.signatures import SignatureRule, keep_signature_legal, optional_of
 
 
 def optional_name(context: RewriteContext) -> cst.BaseExpression:
@@ -27,17 +27,9 @@ def optional_name(context: RewriteContext) -> cst.BaseExpression:
     return cst.Name("Optional")
 
 
-class InputDefaults(Rule, EntrypointMethods):
+class InputDefaults(SignatureRule):
     id = "C2F201"
     summary = "replace Input(...) defaults in predict()/run()/train() by plain Python defaults"
-
-    def __init__(self, context: RewriteContext):
-        Rule.__init__(self, context)
-        EntrypointMethods.__init__(self, context.entrypoints)
-
-    @classmethod
-    def applies(cls, context: RewriteContext) -> bool:
-        return bool(context.entrypoints)
 
     def rewrite_function(self, entry: Entrypoint, node: cst.FunctionDef) -> cst.FunctionDef:
         fields = {field.name: field for field in entry.inputs}

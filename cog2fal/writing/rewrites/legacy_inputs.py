@@ -9,17 +9,13 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.project import Entrypoint
-from cog2fal.writing.rewrites.base import RewriteContext, Rule
-from cog2fal.writing.rewrites.signatures import EntrypointMethods, keep_signature_legal
+from cog2fal.writing.rewrites.base import RewriteContext
+from cog2fal.writing.rewrites.signatures import SignatureRule, keep_signature_legal
 
 
-class LegacyInputs(Rule, EntrypointMethods):
+class LegacyInputs(SignatureRule):
     id = "C2F202"
     summary = "remove @cog.input decorators, moving their defaults into the signature"
-
-    def __init__(self, context: RewriteContext):
-        Rule.__init__(self, context)
-        EntrypointMethods.__init__(self, context.entrypoints)
 
     @classmethod
     def applies(cls, context: RewriteContext) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.project import Entrypoint
+from cog2fal.writing.rewrites.base import RewriteContext, Rule
 
 
 class EntrypointMethods(cst.CSTTransformer):
@@ -75,3 +76,15 @@ def keep_signature_legal(params: cst.Parameters, positional: list[cst.Param],
 def optional_of(annotation: cst.BaseExpression, optional_name: cst.BaseExpression) -> cst.Subscript:
     return cst.Subscript(value=optional_name,
                          slice=[cst.SubscriptElement(slice=cst.Index(value=annotation))])
+
+
+class SignatureRule(Rule, EntrypointMethods):
+    """A rule that rewrites the entrypoints' signatures (subclasses define `rewrite_function`)."""
+
+    def __init__(self, context: RewriteContext):
+        Rule.__init__(self, context)
+        EntrypointMethods.__init__(self, context.entrypoints)
+
+    @classmethod
+    def applies(cls, context: RewriteContext) -> bool:
+        return bool(context.entrypoints)
