@@ -96,7 +96,8 @@ def check_outcome(outcome: Outcome, project: Path, out: Path, before: dict[str, 
         assert app.is_file() and (out / "MIGRATION.md").is_file(), shown
         assert (out / "cog2fal_runtime.py").is_file(), shown
         compile(app.read_text(encoding="utf-8"), str(app), "exec", dont_inherit=True)
-        copied = {p for p, data in before.items() if data is not None}
+        # Every file ships (fal's app_files), except what a .dockerignore leaves out, as in Cog.
+        copied = {p for p, data in before.items() if data is not None and ".dockerignore" not in before}
         missing = sorted(p for p in copied if p != "cog.yaml" and not (out / p).exists()
                          and not p.endswith((".pyc", ".pyo")) and "__pycache__" not in p
                          and not p.startswith(".") and p != ".dockerignore")
