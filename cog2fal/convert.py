@@ -207,8 +207,8 @@ def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
     findings.extend(_config_findings(project, mode))
     exclude = {options.out} if options.out is not None else set()
     files = project_files(root, findings, exclude)
-    for relative, source in sources.items():
-        findings.extend(sys_path_findings(relative, source.text, mode))
+    for source in sources.values():
+        findings.extend(sys_path_findings(source, mode))
     output, applied = _rewrite_sources(project, root, files, sources, findings)
 
     app_file = APP_FILE if APP_FILE not in output else "cog2fal_app.py"

@@ -1,7 +1,8 @@
 """`sys.path` edits in the model code that only work where Cog's build put things.
 
 Real predictors reach code cloned by `build.run` (`sys.path.insert(0, "/repo")`) or a folder
-above the project (`sys.path.append("../src")`). Neither ships with an app-mode fal app.
+above the project (`sys.path.append("../src")`). Neither ships with an app-mode fal app. The
+folder may be a literal or a module constant (`REPO = "/repo"`), folded statically.
 """
 
 from __future__ import annotations
@@ -9,22 +10,33 @@ from __future__ import annotations
 import re
 
 from cog2fal.project import Finding, Location
+from cog2fal.reading.folding import Folder, NotFoldable
+from cog2fal.reading.predictor import module_constants
+from cog2fal.reading.source import SourceFile
 
-_SYS_PATH = re.compile(r"""sys\.path\.(?:insert\(\s*-?\d+\s*,|append\()\s*(?:r|f)?["']([^"']+)["']""")
+_SYS_PATH = re.compile(r"sys\.path\.(?:insert\(\s*-?\d+\s*,|append\()\s*([^()\n]+?)\s*\)")
 
 
-def sys_path_findings(file: str, text: str, mode: str) -> list[Finding]:
+def sys_path_findings(source: SourceFile, mode: str) -> list[Finding]:
     findings = []
-    for match in _SYS_PATH.finditer(text):
-        target = match.group(1)
-        line = text.count("\n", 0, match.start()) + 1
+    folder: Folder | None = None
+    for match in _SYS_PATH.finditer(source.text):
+        if folder is None:
+            folder = Folder(module_constants(source.module))
+        try:
+            target = folder.fold_source(match.group(1))
+        except NotFoldable:
+            continue
+        if not isinstance(target, str):
+            continue
+        where = Location(source.display, source.text.count("\n", 0, match.start()) + 1)
         if target.startswith(".."):
             findings.append(Finding(
                 "C2F032", f"`sys.path` gets `{target}`, a folder above the Cog project: it is not "
-                "shipped; copy what the model needs into the project", Location(file, line), "todo"))
+                "shipped; copy what the model needs into the project", where, "todo"))
         elif target.startswith("/") and not target.startswith(("/src", "/tmp")) and mode == "app":
             findings.append(Finding(
                 "C2F033", f"`sys.path` gets `{target}`, which only a build step creates; app mode runs "
                 "no build steps — use `--mode container`, or clone it in setup() "
-                "(fal.toolkit.clone_repository)", Location(file, line), "todo"))
+                "(fal.toolkit.clone_repository)", where, "todo"))
     return findings
