@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +40,6 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
     def __init__(self, module: cst.Module):
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.line = 1
-        self.depth = 0
         self.starts: list[int] = []
         self.lines: dict[cst.CSTNode, tuple[int, int]] = {}
 
@@ -52,28 +49,39 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
             self.line += len(_NEWLINES.findall(value))
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
+        if len(self.starts) >= MAX_DEPTH:
             raise NestingTooDeep(self.line)
         self.starts.append(self.line)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        self.depth -= 1
         start = self.starts.pop()
         if node not in self.lines:  # a syntactic position, recorded first, wins
             self.lines[node] = (start, self.line)
 
-    @contextmanager
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> Iterator[None]:
-        start = self.line
-        yield  # an error (NestingTooDeep) ends the pass: nothing to record then
-        end = self.line
-        if start_node is not None:
-            start = self.lines[start_node][0]
-        if end_node is not None:
-            end = self.lines[end_node][1]
-        self.lines[node] = (start, end)
+                                  end_node: cst.CSTNode | None = None) -> _Syntactic:
+        return _Syntactic(self, node, start_node, end_node)
+
+
+class _Syntactic:
+    """`record_syntactic_position` as a plain context manager (a generator-based one costs more)."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(self, state: _LineState, node: cst.CSTNode, start_node: cst.CSTNode | None,
+                 end_node: cst.CSTNode | None):
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = self.state.line
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None:  # an error (NestingTooDeep) ends the pass: nothing to record then
+            return
+        lines = self.state.lines
+        start = lines[self.start_node][0] if self.start_node is not None else self.start
+        end = lines[self.end_node][1] if self.end_node is not None else self.state.line
+        lines[self.node] = (start, end)
 
 
 def node_lines(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
