@@ -55,7 +55,8 @@ def _print_summary(console: Console, conversion, out: Path, status: str) -> None
     verb = {"written": "Converted", "unchanged": "Up to date", "would change": "Would rewrite"}[status]
     console.print(
         f"[bold green]{verb}[/] {escape(str(conversion.project.config.predict))} → "
-        f"{escape(str(out / conversion.app_file))} (class {conversion.plan.class_name}, {conversion.plan.mode} mode"
+        f"{escape(str(out / conversion.app_file))} (class {conversion.plan.class_name}, "
+        f"{conversion.plan.mode} mode"
         f"{_todo_note(todos)})",
         highlight=False, soft_wrap=True)
 

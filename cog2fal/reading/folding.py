@@ -276,7 +276,7 @@ class Folder:
 
     def _eval_Dict(self, node: ast.Dict, scope: dict[str, Any]) -> Any:
         result: dict[Any, Any] = {}
-        for key, value in zip(node.keys, node.values):
+        for key, value in zip(node.keys, node.values, strict=True):
             if key is None:
                 result.update(self._eval(value, scope))
             else:
@@ -322,7 +322,7 @@ class Folder:
 
     def _eval_Compare(self, node: ast.Compare, scope: dict[str, Any]) -> Any:
         left = self._eval(node.left, scope)
-        for op_node, comparator in zip(node.ops, node.comparators):
+        for op_node, comparator in zip(node.ops, node.comparators, strict=True):
             op = _COMPARE.get(type(op_node))
             if op is None:
                 raise NotFoldable("comparison not foldable")
@@ -399,7 +399,7 @@ class Folder:
             values = list(value)
             if len(values) != len(target.elts):
                 raise NotFoldable("unpacking mismatch")
-            for sub, item in zip(target.elts, values):
+            for sub, item in zip(target.elts, values, strict=True):
                 self._bind(sub, item, scope)
         else:
             raise NotFoldable("comprehension target not foldable")

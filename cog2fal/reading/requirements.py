@@ -79,7 +79,7 @@ def _parse_line(text: str, location: Location) -> RequirementLine:
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
-        raise CogProjectError(f"invalid requirement {text!r}: {exc}", location.file, location.line)
+        raise CogProjectError(f"invalid requirement {text!r}: {exc}", location.file, location.line) from None
     return RequirementLine(text, canonicalize_name(req.name), location, req)
 
 
