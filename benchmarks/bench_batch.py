@@ -1,0 +1,113 @@
+"""A batch of projects converted in one process, next to what libcst alone needs for the same files.
+
+    python benchmarks/bench_batch.py [--count N] [--runs R]
+
+The batch is every Cog project of the repository (tests/fixtures/projects, examples/*/cog),
+copied into a temporary folder under distinct names and repeated up to N projects (default 100).
+Figures:
+
+* the CLI: `cog2fal convert P1 ... PN --out-root DIR`, one fresh process (startup included);
+* in process: `run_convert` (what the CLI runs: convert, write, report) and `convert_project`
+  alone (in memory);
+* the floor: `libcst.parse_module(text).code` over every .py file of the batch, in process, and
+  in a fresh process (Python startup and `import libcst` included, to set next to the CLI).
+
+Target (SPEC 6): the batch in at most twice the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import all_projects, console_script, header, report, run, timings
+
+FLOOR_SCRIPT = """
+import sys, libcst
+for name in sys.argv[1:]:
+    with open(name, encoding="utf-8") as f:
+        libcst.parse_module(f.read()).code
+"""
+
+
+def make_batch(tmp: Path, count: int) -> list[Path]:
+    sources = all_projects()
+    batch = []
+    for index in range(count):
+        source = sources[index % len(sources)]
+        name = source.parent.name if source.name == "cog" else source.name
+        target = tmp / "projects" / f"{index:03d}-{name}"
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        batch.append(target)
+    return batch
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    exe = console_script()
+
+    import libcst
+
+    from cog2fal.commands.convert import run_convert
+    from cog2fal.convert import ConvertOptions, convert_project
+
+    with tempfile.TemporaryDirectory(prefix="cog2fal-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        batch = make_batch(tmp, args.count)
+        py_files = sorted(p for project in batch for p in project.rglob("*.py"))
+        texts = [p.read_text(encoding="utf-8") for p in py_files]
+        size = sum(len(t.encode()) for t in texts)
+        header(f"batch: {len(batch)} projects, {len(py_files)} .py files, {size / 1024:.0f} KiB of Python")
+        counter = iter(range(10**6))
+
+        def out_root() -> Path:
+            return tmp / f"out{next(counter)}"
+
+        def floor_in_process() -> None:
+            for text in texts:
+                _ = libcst.parse_module(text).code
+
+        def floor_subprocess() -> None:
+            run([sys.executable, "-c", FLOOR_SCRIPT, *map(str, py_files)])
+
+        def cli() -> None:
+            root = out_root()
+            run([exe, "convert", *map(str, batch), "--out-root", str(root)])
+            shutil.rmtree(root)
+
+        def in_process_cli() -> None:
+            root = out_root()
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                code = run_convert(batch, out=None, out_root=root, mode="auto", machine_type=None,
+                                   app_name=None, billing_metric=None, cog_debug=None, check=False,
+                                   diff=False, force=False, as_json=True)
+            assert code == 0, code
+            shutil.rmtree(root)
+
+        def in_memory() -> None:
+            for project in batch:
+                convert_project(project, ConvertOptions())
+
+        floor = report("floor: libcst parse + print, in process", timings(floor_in_process, args.runs))
+        floor_sub = report("floor: libcst parse + print, fresh process",
+                           timings(floor_subprocess, args.runs))
+        cli_t = report("cog2fal convert ... --out-root DIR (one process)", timings(cli, args.runs))
+        run_t = report("run_convert (in process: convert, write, report)", timings(in_process_cli, args.runs))
+        mem_t = report("convert_project (in process, in memory)", timings(in_memory, args.runs))
+        print(f"ratio CLI process / floor process:          {cli_t / floor_sub:5.2f}x  (target <= 2)")
+        print(f"ratio run_convert / floor in process:       {run_t / floor:5.2f}x  (target <= 2)")
+        print(f"ratio convert_project / floor in process:   {mem_t / floor:5.2f}x")
+        per = run_t / len(batch)
+        print(f"per project (run_convert): {per * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
