@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -79,7 +79,6 @@ class _Group(TyperGroup):
 app = typer.Typer(
     name="cog2fal",
     cls=_Group,
-    help="Move Replicate Cog models to fal: convert a Cog project into a deployable fal app.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",
@@ -106,7 +105,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[Optional[bool], typer.Option(
+    version: Annotated[bool | None, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
 ) -> None:
     """Move Replicate Cog models to fal.
@@ -130,21 +129,23 @@ ModelDirs = Annotated[list[Path], typer.Argument(
 @app.command()
 def convert(
     model_dirs: ModelDirs,
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Output folder (default: a sibling `<model>-fal`). One project only.")] = None,
-    out_root: Annotated[Optional[Path], typer.Option(
+    out_root: Annotated[Path | None, typer.Option(
         "--out-root", help="Write each project to `<DIR>/<model>-fal` (batch conversion).")] = None,
     mode: Annotated[Mode, typer.Option(
         help="`app`: requirements + app_files; `container`: a Dockerfile for ContainerImage; "
-             "`auto`: container when cog.yaml needs system packages, run commands or a CUDA pin.")] = Mode.auto,
-    machine_type: Annotated[Optional[str], typer.Option(
+             "`auto`: container when cog.yaml needs system packages, run commands or a CUDA pin."),
+    ] = Mode.auto,
+    machine_type: Annotated[str | None, typer.Option(
         help="fal machine type (default: GPU-A100 when build.gpu, else S).")] = None,
-    app_name: Annotated[Optional[str], typer.Option(
+    app_name: Annotated[str | None, typer.Option(
         help="fal app name (default: from `image:` or the folder name).")] = None,
-    billing_metric: Annotated[Optional[str], typer.Option(
+    billing_metric: Annotated[str | None, typer.Option(
         help="A metric the model records (current_scope().record_metric) to bill by.")] = None,
-    cog_debug: Annotated[Optional[Path], typer.Option(
-        "--from", help="Container mode: `cog debug` output to clean instead of generating a Dockerfile.")] = None,
+    cog_debug: Annotated[Path | None, typer.Option(
+        "--from",
+        help="Container mode: `cog debug` output to clean instead of generating a Dockerfile.")] = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Write nothing; exit 1 if the output folder is not up to date.")] = False,
     diff: Annotated[bool, typer.Option(
@@ -198,9 +199,9 @@ def inspect(
 @app.command()
 def dockerfile(
     model_dir: Annotated[Path, typer.Argument(help="Cog project folder or cog.yaml.", show_default=False)],
-    source: Annotated[Optional[str], typer.Option(
+    source: Annotated[str | None, typer.Option(
         "--from", help="`cog debug` output to clean: a file, or `-` for standard input.")] = None,
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write the Dockerfile here (and requirements.txt beside it).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
 ) -> None:
@@ -227,7 +228,7 @@ def dockerfile(
 def verify(
     model_dir: Annotated[Path, typer.Argument(help="The Cog project.", show_default=False)],
     fal_dir: Annotated[Path, typer.Argument(help="The converted fal app folder.", show_default=False)],
-    case: Annotated[Optional[list[Path]], typer.Option(
+    case: Annotated[list[Path] | None, typer.Option(
         "--case", help="A JSON file with one request's inputs; repeatable.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
 ) -> None:
