@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import warnings
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
@@ -106,6 +108,29 @@ class SourceFile:
     text: str
     module: cst.Module
     lines: dict[cst.CSTNode, tuple[int, int]]  # node → first and last line (see node_lines)
+    _names: Counter[str] | None = field(default=None, repr=False)
+
+    def name_uses(self) -> Counter[str] | None:
+        """How often each name is used outside import statements (string annotations count),
+        from Python's own tree: much cheaper than a libcst pass, which rebuilds every node.
+        None when Python cannot build that tree (nesting too deep for its recursion limit)."""
+        if self._names is None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree = ast.parse(self.text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            counts: Counter[str] = Counter()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name):
+                    counts[node.id] += 1
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    head = node.value.split("[", 1)[0].split(".", 1)[0].strip()
+                    if head.isidentifier() and len(node.value) < 200:
+                        counts[head] += 1
+            self._names = counts
+        return self._names
 
     def lines_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """First and last line of a node of the original tree; (0, 0) for any other node."""

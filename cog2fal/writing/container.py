@@ -32,7 +32,7 @@ def apply_container_mode(conversion: Conversion, root: Path, options: ConvertOpt
     # must not change the build context, or every deploy would rebuild the image.
     conversion.files[".dockerignore"] = (
         f"# Not needed in the image: fal pickles the app class when it deploys.\n"
-        f"{conversion.app_file}\nMIGRATION.md\n__pycache__/\n").encode("utf-8")
+        f"{conversion.app_file}\nMIGRATION.md\n__pycache__/\n").encode()
     if result.requirements_txt:
         original = conversion.files.get(REQUIREMENTS_FILE)
         if original is not None and original.decode("utf-8", "replace") != result.requirements_txt:

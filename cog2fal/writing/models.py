@@ -195,7 +195,8 @@ def _model_names(type_ref: TypeRef) -> list[str]:
 
 
 def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
-    lines = [f"class {name}(BaseModel):", f'    """`{model.name}` of the Cog model, with files as fal File objects."""']
+    doc = f'    """`{model.name}` of the Cog model, with files as fal File objects."""'
+    lines = [f"class {name}(BaseModel):", doc]
     if model.fields:
         lines.append("")
     for spec in model.fields:

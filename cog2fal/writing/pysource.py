@@ -48,6 +48,8 @@ def class_name(text: str) -> str:
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
     if name[0].isdigit():
         name = "Model" + name
+    if keyword.iskeyword(name):  # an app named "none" or "true"
+        name += "App"
     return name
 
 

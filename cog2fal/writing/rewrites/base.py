@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -53,6 +54,17 @@ class RewriteContext:
     warnings: list[Finding] = field(default_factory=list)  # what the rules report back
     needed_typing: set[str] = field(default_factory=set)  # names the rules used from typing
     applied: list[str] = field(default_factory=list)  # IDs of the rules that changed the code
+    removed: Counter[str] = field(default_factory=Counter)  # name uses the rules took out
+
+    def took_out(self, old: cst.CSTNode | None, new: cst.CSTNode | None = None) -> None:
+        """Records that `old` was replaced by `new`: the import rule counts what is still used.
+        Only names count (strings may stay counted as used: that keeps an import, never drops one)."""
+        self.removed.update(name_counts(old))
+        self.removed.subtract(name_counts(new))
+
+    def still_used(self, name: str) -> bool:
+        uses = self.source.name_uses()
+        return uses is None or uses[name] - self.removed[name] > 0
     _bindings: Bindings | None = None
 
     @property
@@ -116,3 +128,16 @@ def rewrite_module(context: RewriteContext) -> cst.Module:
                 context.applied.append(rule.id)
             module = updated
     return module
+
+
+def name_counts(node: cst.CSTNode | None) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    if node is None:
+        return counts
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            counts[name.value] += 1
+
+    node.visit(_Names())
+    return counts

@@ -24,26 +24,6 @@ _PLACEHOLDER = "__cog2fal_removed_import__"
 _STDLIB = {"cog.Path": ("pathlib", "Path"), "cog.URLPath": ("pathlib", "Path")}
 
 
-class _UsedNames(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        # String annotations ("Path") and __all__ entries still need their names.
-        value = node.evaluated_value
-        if isinstance(value, str) and value.replace(".", "").replace("[", "").isidentifier():
-            self.names.add(value.split("[")[0].split(".")[0])
-
-
 def _is_cog(module: str) -> bool:
     return module == "cog" or module.startswith("cog.")
 
@@ -62,14 +42,10 @@ class CogImports(Rule):
 
     def __init__(self, context: RewriteContext):
         super().__init__(context)
-        self.used: set[str] | None = None
         self.typing_added = False
         self.merge_into_typing = False
 
     def visit_Module(self, node: cst.Module) -> bool:
-        finder = _UsedNames()
-        node.visit(finder)
-        self.used = finder.names
         # Names the other rules need from typing join an existing `from typing import ...`.
         self.merge_into_typing = any(
             isinstance(statement, cst.SimpleStatementLine) and any(
@@ -100,7 +76,6 @@ class CogImports(Rule):
         return updated_node.with_changes(names=names)
 
     def _replacement(self, statement: cst.BaseSmallStatement) -> list[cst.BaseSmallStatement] | None:
-        assert self.used is not None
         if isinstance(statement, cst.ImportFrom) and statement.module is not None \
                 and not statement.relative and _is_cog(dotted_name(statement.module) or ""):
             module = dotted_name(statement.module) or "cog"
@@ -110,7 +85,7 @@ class CogImports(Rule):
             for alias in statement.names:
                 name = dotted_name(alias.name) or ""
                 local = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
-                if local not in self.used:
+                if not self.context.still_used(local):
                     continue
                 target_module, target_name = _STDLIB.get(canonical(f"{module}.{name}"),
                                                          (RUNTIME_MODULE, name))
@@ -129,7 +104,7 @@ class CogImports(Rule):
                     kept.append(alias)
                     continue
                 local = alias.asname.name.value if alias.asname else full.split(".")[0]  # type: ignore[union-attr]
-                if local in self.used:
+                if self.context.still_used(local):
                     replaced.append(cst.Import(names=[cst.ImportAlias(
                         name=cst.Name(RUNTIME_MODULE), asname=cst.AsName(name=cst.Name(local)))]))
             if len(kept) == len(statement.names):

@@ -32,6 +32,7 @@ class LegacyInputs(SignatureRule):
                 for arg in call.args:
                     if arg.keyword is not None and arg.keyword.value == "default" and name:
                         defaults[str(name)] = arg.value
+                self.context.took_out(call)
             else:
                 kept.append(decorator)
         if len(kept) == len(node.decorators):
@@ -41,6 +42,7 @@ class LegacyInputs(SignatureRule):
             default = defaults.get(param.name.value)
             if default is None or param.default is not None:
                 return param
+            self.context.took_out(None, default)  # moved from the decorator into the signature
             return param.with_changes(default=default, equal=cst.AssignEqual(
                 whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
 

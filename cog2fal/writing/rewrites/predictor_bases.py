@@ -22,9 +22,14 @@ class PredictorBases(Rule):
                  if self.context.bindings.resolve(base.value) not in PREDICTOR_BASES]
         if len(bases) == len(updated_node.bases):
             return updated_node
-        body = self.context.source.code(original_node.body)
+        start, end = self.context.source.lines_of(original_node)
+        body = "\n".join(self.context.source.text.splitlines()[start - 1:end]) if start else \
+            self.context.source.code(original_node.body)
         if "super(" in body or "self.record_metric" in body or "self.scope" in body:
             return updated_node
+        for base in updated_node.bases:
+            if base not in bases:
+                self.context.took_out(base.value)
         if not bases and not updated_node.keywords:
             return updated_node.with_changes(bases=[], lpar=cst.MaybeSentinel.DEFAULT,
                                              rpar=cst.MaybeSentinel.DEFAULT)

@@ -54,7 +54,7 @@ def keep_signature_legal(params: cst.Parameters, positional: list[cst.Param],
     signature legal and `predict(x=...)` calls working."""
     head = positional[:1] if is_method else []
     inputs = positional[1:] if is_method else positional
-    seen_default = False
+    seen_default = any(param.default is not None for param in head)
     legal = True
     for param in inputs:
         if param.default is not None:
