@@ -236,8 +236,7 @@ def predictor_source(draw: st.DrawFn) -> tuple[str, str]:
                        "        self.ready = True")
     signature = ", ".join(["self", *params])
     if draw(one_in(11)) and params:  # no `self`: the first parameter receives the instance
-        # (kept without a default: see test_regressions' xfail on the first parameter's default)
-        signature = ", ".join([params[0].split("=")[0].split(":")[0].strip(), *params[1:]])
+        signature = ", ".join(params)
     if draw(one_in(8)) and params:  # positional-only or keyword-only markers
         cut = draw(st.integers(0, len(params)))
         marker = draw(st.sampled_from(["/", "*"]))

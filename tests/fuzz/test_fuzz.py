@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLES, FIXTURES
@@ -36,23 +35,6 @@ PROJECT_NAMES = sorted(PROJECTS)
 def _predict_ref(cog_yaml: bytes) -> str:
     found = re.search(rb'^(?:predict|model|run):\s*["\']?([^"\'\n]+?)["\']?\s*$', cog_yaml, re.M)
     return found.group(1).decode() if found else "predict.py:Predictor"
-
-
-def _known_writing_issue(files: dict[str, str | bytes]) -> bool:
-    """App names that make the app class a keyword (`class True(fal.App)`): a writing bug, see
-    test_regressions.test_app_named_like_a_keyword (xfail) — not what this file hunts for."""
-    text = files.get("cog.yaml", b"")
-    try:
-        document = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError):
-        return False
-    if not isinstance(document, dict):
-        return False
-    image = document.get("image")
-    if image is None:
-        return False
-    tail = str(image).rstrip("/").rsplit("/", 1)[-1].split(":")[0]
-    return re.sub(r"[^0-9a-z]+", "", tail.lower()) in {"true", "false", "none"}
 
 
 @st.composite
@@ -100,7 +82,6 @@ def test_generated_predictors(files: dict[str, str | bytes], options: list[str])
 @SETTINGS
 @given(generated_cog_yaml_project())
 def test_generated_cog_yaml(files: dict[str, str | bytes]) -> None:
-    assume(not _known_writing_issue(files))
     convert_case(files)
 
 
@@ -114,7 +95,6 @@ def test_mutated_fixtures(files: dict[str, bytes]) -> None:
 @given(st.one_of(generated_predictor_project(), generated_cog_yaml_project(), mutated_fixture()))
 def test_real_process(files: dict[str, str | bytes]) -> None:
     """The console entry point in a fresh interpreter: what a user's shell sees."""
-    assume(not _known_writing_issue(files))
     convert_case(files, subprocess_run=True)
 
 

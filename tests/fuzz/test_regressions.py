@@ -26,8 +26,6 @@ def test_empty_choices_are_dropped_not_rendered_as_an_empty_literal(choices: str
     assert outcome.exit_code == 0, outcome.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="writing/rewrites/signatures.py: keep_signature_legal ignores a "
-                   "default on the first parameter of a method (the one bound to the instance)")
 def test_method_whose_first_parameter_has_an_input_default() -> None:
     """`def predict(x=Input(...), y: str = Input(...))` (no `self`): removing y's Input default
     left `y` without a default after `x` with one; libcst refused the rewritten signature."""
@@ -36,8 +34,6 @@ def test_method_whose_first_parameter_has_an_input_default() -> None:
     assert outcome.exit_code == 0, outcome.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="writing/pysource.py: class_name() can return a keyword (True, False, "
-                   "None) for the app class, from `image:`, the folder name or --app-name")
 @pytest.mark.parametrize("image", ["r8.im/acme/none", "true"])
 def test_app_named_like_a_keyword(image: str) -> None:
     """`image: true` (or `image: r8.im/acme/none`) rendered `class True(fal.App, ...)`."""
