@@ -40,7 +40,7 @@ _venv() {  # _venv NAME "pip args..." -> prints the venv path
 TOOL_DEPS="$("$PYTHON" - "$REPO/pyproject.toml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-deps = re.findall(r'^\s*"([^"]+)",?\s*$', text[text.index("dependencies"):text.index("[project.scripts]")], re.M)
+deps = re.findall(r'^\s*"([^"]+)",?\s*(?:#.*)?$', text[text.index("dependencies"):text.index("[project.scripts]")], re.M)
 print(" ".join(f"'{d}'" for d in deps))
 PY
 )"
