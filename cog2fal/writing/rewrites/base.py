@@ -56,11 +56,14 @@ class RewriteContext:
     applied: list[str] = field(default_factory=list)  # IDs of the rules that changed the code
     removed: Counter[str] = field(default_factory=Counter)  # name uses the rules took out
 
-    def took_out(self, old: cst.CSTNode | None, new: cst.CSTNode | None = None) -> None:
-        """Records that `old` was replaced by `new`: the import rule counts what is still used.
-        Only names count (strings may stay counted as used: that keeps an import, never drops one)."""
-        self.removed.update(name_counts(old))
-        self.removed.subtract(name_counts(new))
+    def took_out(self, node: cst.BaseExpression | None) -> None:
+        """Records that a rule removed `node` (an `Input(...)` call, a `@cog.input` decorator, a
+        base class): one use fewer of the name it starts with (`Input`, `cog`, `BasePredictor`).
+        Names deeper inside are not counted, so an import is at worst kept, never dropped."""
+        while isinstance(node, (cst.Call, cst.Attribute, cst.Subscript)):
+            node = node.func if isinstance(node, cst.Call) else node.value
+        if isinstance(node, cst.Name):
+            self.removed[node.value] += 1
 
     def still_used(self, name: str) -> bool:
         uses = self.source.name_uses()
@@ -129,15 +132,3 @@ def rewrite_module(context: RewriteContext) -> cst.Module:
             module = updated
     return module
 
-
-def name_counts(node: cst.CSTNode | None) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    if node is None:
-        return counts
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            counts[name.value] += 1
-
-    node.visit(_Names())
-    return counts

@@ -50,9 +50,8 @@ class InputDefaults(SignatureRule):
             if wrap and field.type.kind != "optional" and annotation is not None:
                 annotation = annotation.with_changes(
                     annotation=optional_of(annotation.annotation, optional_name(self.context)))
-            self.context.took_out(param.default, default)
-            if field.default_factory:  # its names come back in the body
-                self.context.took_out(None, cst.parse_expression(field.default_factory))
+            if call is param.default:  # an `Inputs.x` reference leaves the Input call in place
+                self.context.took_out(call)
             if default is None:
                 return param.with_changes(default=None, equal=cst.MaybeSentinel.DEFAULT,
                                           annotation=annotation)

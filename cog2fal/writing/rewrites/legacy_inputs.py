@@ -42,7 +42,6 @@ class LegacyInputs(SignatureRule):
             default = defaults.get(param.name.value)
             if default is None or param.default is not None:
                 return param
-            self.context.took_out(None, default)  # moved from the decorator into the signature
             return param.with_changes(default=default, equal=cst.AssignEqual(
                 whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
 

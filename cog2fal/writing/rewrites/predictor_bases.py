@@ -22,9 +22,7 @@ class PredictorBases(Rule):
                  if self.context.bindings.resolve(base.value) not in PREDICTOR_BASES]
         if len(bases) == len(updated_node.bases):
             return updated_node
-        start, end = self.context.source.lines_of(original_node)
-        body = "\n".join(self.context.source.text.splitlines()[start - 1:end]) if start else \
-            self.context.source.code(original_node.body)
+        body = self._class_text(original_node)
         if "super(" in body or "self.record_metric" in body or "self.scope" in body:
             return updated_node
         for base in updated_node.bases:
@@ -36,3 +34,16 @@ class PredictorBases(Rule):
         if bases and not updated_node.keywords:
             bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(bases=bases)
+
+    def _class_text(self, node: cst.ClassDef) -> str:
+        """The class's source, from the original text: earlier rules replaced the node objects,
+        so find the original class of the same name (generating its code would cost a pass)."""
+        source = self.context.source
+        start, end = source.lines_of(node)
+        if not start:
+            original = next((s for s in source.module.body if isinstance(s, cst.ClassDef)
+                             and s.name.value == node.name.value), None)
+            start, end = source.lines_of(original) if original is not None else (0, 0)
+        if not start:
+            return source.code(node.body)
+        return "\n".join(source.text.splitlines()[start - 1:end])
