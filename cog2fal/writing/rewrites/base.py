@@ -101,6 +101,7 @@ class Rule(cst.CSTTransformer):
     def __init__(self, context: RewriteContext):
         cst.CSTTransformer.__init__(self)
         self.context = context
+        self.changed = False  # set by the rule where it rewrites something: reported per file
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -125,10 +126,9 @@ def rewrite_module(context: RewriteContext) -> cst.Module:
     module = context.source.module
     for rule in _REGISTRY:
         if rule.applies(context):
-            updated = module.visit(rule(context))
-            # Cheap when the rule only walked statements: untouched subtrees are shared.
-            if updated is not module and not updated.deep_equals(module):
+            instance = rule(context)
+            module = module.visit(instance)
+            if instance.changed:
                 context.applied.append(rule.id)
-            module = updated
     return module
 

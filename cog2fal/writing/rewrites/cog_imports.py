@@ -64,6 +64,7 @@ class CogImports(Rule):
         missing = [n for n in sorted(self.context.needed_typing) if n not in present]
         if not missing:
             return updated_node
+        self.changed = True
         if updated_node.rpar is not None:  # parenthesised, one name per line: keep that layout
             last = names[-1]
             comma = last.comma if isinstance(last.comma, cst.Comma) else cst.Comma()
@@ -128,6 +129,7 @@ class CogImports(Rule):
                 new_body.extend(replacement)
         if not changed:
             return updated_node
+        self.changed = True
         if self.context.needed_typing and not self.typing_added and not self.merge_into_typing:
             self.typing_added = True
             names = [(n, None) for n in sorted(self.context.needed_typing)]
@@ -156,6 +158,7 @@ class CogImports(Rule):
             updated_node = updated_node.with_changes(
                 body=[first.with_changes(leading_lines=leading), *updated_node.body[1:]])
         if self.context.needed_typing and not self.typing_added:
+            self.changed = True
             line = cst.SimpleStatementLine(body=[_import_from(
                 "typing", [(n, None) for n in sorted(self.context.needed_typing)])])
             body = list(updated_node.body)

@@ -41,6 +41,7 @@ class InputDefaults(SignatureRule):
                 shared_input(param.default, self.context.source, bindings)
             if field is None or call is None:
                 return param
+            self.changed = True
             parts = split_input_call(call)  # type: ignore[arg-type]
             default = None if is_ellipsis(parts.default) else parts.default
             if field.default_factory or (field.optional_by_none_default and default is None):

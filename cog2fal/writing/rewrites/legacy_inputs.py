@@ -37,6 +37,7 @@ class LegacyInputs(SignatureRule):
                 kept.append(decorator)
         if len(kept) == len(node.decorators):
             return node
+        self.changed = True
 
         def with_default(param: cst.Param) -> cst.Param:
             default = defaults.get(param.name.value)

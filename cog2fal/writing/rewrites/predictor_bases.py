@@ -25,6 +25,7 @@ class PredictorBases(Rule):
         body = self._class_text(original_node)
         if "super(" in body or "self.record_metric" in body or "self.scope" in body:
             return updated_node
+        self.changed = True
         for base in updated_node.bases:
             if base not in bases:
                 self.context.took_out(base.value)

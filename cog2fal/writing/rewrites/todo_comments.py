@@ -58,5 +58,6 @@ class TodoComments(Rule):
             new = [cst.EmptyLine(comment=cst.Comment(text)) for text in dict.fromkeys(comments)
                    if text not in existing]
             if new:
+                self.changed = True
                 return updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *new])
         return updated_node
