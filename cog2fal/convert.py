@@ -14,7 +14,7 @@ from cog2fal.errors import CogProjectError
 from cog2fal.project import Finding, Location, Project
 from cog2fal.reading.project_reader import read_project
 from cog2fal.reading.requirements import Requirements, read_requirements
-from cog2fal.reading.source import SourceFile
+from cog2fal.reading.source import SourceFile, parse_source
 from cog2fal.reading.sys_path import sys_path_findings
 from cog2fal.shipping import app_files_entries, project_files
 from cog2fal.writing.app import RUNTIME, AppPlan, render_app
@@ -176,7 +176,6 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
                 out[relative] = data
                 continue
             try:
-                from cog2fal.reading.source import parse_source
                 source = parse_source(path, relative)
             except CogProjectError as exc:
                 findings.append(Finding(

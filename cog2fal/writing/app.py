@@ -172,7 +172,7 @@ def render_app(project: Project, plan: AppPlan) -> str:
     input_src = render_input_model("Input", predictor, imports, models,
                                    "Inputs of the prediction, as the Cog predictor declared them.")
     output_src, models.output_class, models.output_is_model, models.chunk_class = \
-        render_output_models(predictor, imports, "Output", {"Input"})
+        render_output_models(predictor, imports, "Output")
     sections = [input_src, output_src]
 
     train_models = None
@@ -184,14 +184,13 @@ def render_app(project: Project, plan: AppPlan) -> str:
         if trainer.output.kind == "model" and trainer.output.name in predictor.output_models:
             trainer.output_models = {}
         train_src, train_models.output_class, train_models.output_is_model, train_models.chunk_class = \
-            render_output_models(trainer, imports, "TrainingOutput", {"Input", "Output"})
+            render_output_models(trainer, imports, "TrainingOutput")
         if train_src.strip():
             sections.append(train_src)
 
     constants = _constants(plan, models, train_models, imports)
-    needs_upload = True
     file_inputs = bool(models.file_inputs or (train_models and train_models.file_inputs))
-    helpers = _helpers(imports, needs_upload, file_inputs)
+    helpers = _helpers(imports, file_inputs)
 
     body = [_options(plan, imports)]
     body.append("\n".join("    " + line if line else "" for line in _setup(project, plan)))
@@ -272,7 +271,8 @@ def _constants(plan: AppPlan, models: RenderedModels, train_models: RenderedMode
     return blocks
 
 
-def _helpers(imports: Imports, upload: bool, file_inputs: bool) -> list[str]:
+def _helpers(imports: Imports, file_inputs: bool) -> list[str]:
+    """`FileUrl` when there are file inputs; `upload` always (any output may hold files)."""
     blocks = []
     if file_inputs:
         imports.add("typing", "Annotated")
@@ -287,11 +287,10 @@ def _helpers(imports: Imports, upload: bool, file_inputs: bool) -> list[str]:
 FileUrl = Annotated[
     str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})
 ]''')
-    if upload:
-        imports.module("mimetypes")
-        imports.add("pathlib", "Path")
-        imports.add("fal.toolkit", "Audio", "File", "Image", "Video")
-        blocks.append('''def upload(path: Path) -> File:
+    imports.module("mimetypes")
+    imports.add("pathlib", "Path")
+    imports.add("fal.toolkit", "Audio", "File", "Image", "Video")
+    blocks.append('''def upload(path: Path) -> File:
     """Uploads an output file typed by its suffix (`File.from_path` alone says octet-stream)."""
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     media = {"image": Image, "audio": Audio, "video": Video}.get(content_type.split("/")[0], File)

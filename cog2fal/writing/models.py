@@ -140,8 +140,8 @@ def render_input_model(name: str, entry: Entrypoint, imports: Imports, models: R
     return "\n".join(lines + body)
 
 
-def render_output_models(entry: Entrypoint, imports: Imports, output_class: str,
-                         taken: set[str]) -> tuple[str, str, bool, str | None]:
+def render_output_models(entry: Entrypoint, imports: Imports,
+                         output_class: str) -> tuple[str, str, bool, str | None]:
     """Output classes: Cog's own BaseModel(s) mirrored, or a single `output` field."""
     imports.add("pydantic", "BaseModel")
     blocks: list[str] = []
