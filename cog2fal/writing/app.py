@@ -168,7 +168,7 @@ def render_app(project: Project, plan: AppPlan) -> str:
     predictor = project.predictor
     trainer = project.trainer
 
-    models = RenderedModels("", "Input", "Output", None, False)
+    models = RenderedModels("Input", "Output")
     input_src = render_input_model("Input", predictor, imports, models,
                                    "Inputs of the prediction, as the Cog predictor declared them.")
     output_src, models.output_class, models.output_is_model, models.chunk_class = \
@@ -177,14 +177,12 @@ def render_app(project: Project, plan: AppPlan) -> str:
 
     train_models = None
     if trainer is not None:
-        train_models = RenderedModels("", "TrainingInput", "TrainingOutput", None, False,
+        train_models = RenderedModels("TrainingInput", "TrainingOutput",
                                       files_constant="TRAINING_FILE_INPUTS")
         sections.append(render_input_model("TrainingInput", trainer, imports, train_models,
                                            "Inputs of a training run (Cog's `train:`)."))
-        if trainer.output.kind == "model" and trainer.output.name in predictor.output_models:
-            trainer.output_models = {}
         train_src, train_models.output_class, train_models.output_is_model, train_models.chunk_class = \
-            render_output_models(trainer, imports, "TrainingOutput")
+            render_output_models(trainer, imports, "TrainingOutput", set(predictor.output_models))
         if train_src.strip():
             sections.append(train_src)
 

@@ -14,11 +14,10 @@ _PYDANTIC_RESERVED = {"copy", "dict", "json", "schema", "construct", "validate",
 
 @dataclass
 class RenderedModels:
-    source: str
     input_class: str
     output_class: str
-    chunk_class: str | None  # model of one streamed item
-    output_is_model: bool  # the Cog output was a BaseModel: fields are passed through
+    chunk_class: str | None = None  # model of one streamed item
+    output_is_model: bool = False  # the Cog output was a BaseModel: fields are passed through
     file_inputs: dict[str, str] = field(default_factory=dict)  # name → "path" | "file" | "secret"
     runtime_defaults: list[str] = field(default_factory=list)  # optional here, default in the code
     aliases: dict[str, str] = field(default_factory=dict)
@@ -140,12 +139,17 @@ def render_input_model(name: str, entry: Entrypoint, imports: Imports, models: R
     return "\n".join(lines + body)
 
 
-def render_output_models(entry: Entrypoint, imports: Imports,
-                         output_class: str) -> tuple[str, str, bool, str | None]:
-    """Output classes: Cog's own BaseModel(s) mirrored, or a single `output` field."""
+def render_output_models(
+    entry: Entrypoint, imports: Imports, output_class: str,
+    already: frozenset[str] | set[str] = frozenset(),
+) -> tuple[str, str, bool, str | None]:
+    """Output classes: Cog's own BaseModel(s) mirrored (except those in `already`, rendered for
+    another entrypoint), or a single `output` field."""
     imports.add("pydantic", "BaseModel")
     blocks: list[str] = []
     for model in _ordered_models(entry):
+        if model.name in already:
+            continue
         blocks.append(_model_class(model, imports, model.name))
     chunk = None
     if entry.output.kind == "model" and entry.output.name:
