@@ -11,39 +11,47 @@ import libcst as cst
 from cog2fal.project import Entrypoint, Finding, Location
 from cog2fal.reading.bindings import Bindings, bindings_before
 from cog2fal.reading.source import SourceFile
+from cog2fal.writing.rewrites.statements import StatementWalk
 
 _REGISTRY: list[type[Rule]] = []
 
-# The nodes under which a statement (compound or small) can appear. Expressions, parameters,
-# decorators, annotations and whitespace never hold one, so a rule that only hooks statements
-# need not descend into them: each pass then walks the statement skeleton instead of rebuilding
-# every node of the module, and the subtrees it skips stay the very same objects.
-_STATEMENT_HOLDERS: tuple[type[cst.CSTNode], ...] = (
-    cst.Module, cst.BaseCompoundStatement, cst.BaseSuite, cst.SimpleStatementLine, cst.Else,
-    cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase,
+# The nodes under which a compound statement can appear, and those that hold only small ones.
+# Expressions, parameters, decorators, annotations and whitespace never hold a statement, so a
+# rule that only hooks statements need not descend into them; one that hooks no small
+# statement (an import, an assignment) need not open simple statement lines either. Each pass
+# then walks the statement skeleton instead of rebuilding every node of the module, and the
+# subtrees it skips stay the very same objects.
+_COMPOUND_HOLDERS: tuple[type[cst.CSTNode], ...] = (
+    cst.Module, cst.BaseCompoundStatement, cst.IndentedBlock, cst.Else, cst.ExceptHandler,
+    cst.ExceptStarHandler, cst.Finally, cst.MatchCase,
 )
+_SMALL_HOLDERS: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine, cst.SimpleStatementSuite)
 _STATEMENT_LEVEL: tuple[type[cst.CSTNode], ...] = (
-    *_STATEMENT_HOLDERS, cst.BaseStatement, cst.BaseSmallStatement,
+    *_COMPOUND_HOLDERS, *_SMALL_HOLDERS, cst.BaseSuite, cst.BaseStatement, cst.BaseSmallStatement,
 )
 _GENERIC_HOOKS = ("on_visit", "on_leave", "on_visit_attribute", "on_leave_attribute")
 
 
-def _hooks_only_statements(cls: type) -> bool:
-    """True when every visit_/leave_ hook `cls` (or a non-libcst base) defines is for a
-    statement-level node type, and no generic hook (on_visit, on_leave, ...) is overridden."""
+def _holders_to_open(cls: type) -> tuple[type[cst.CSTNode], ...] | None:
+    """The node types a pass of `cls` must descend into to reach every node it hooks; None
+    (descend everywhere) when it hooks a node below statement level or overrides a generic hook."""
+    hooked: list[type] = []
     for klass in cls.__mro__:
         if klass is Rule or klass.__module__.split(".")[0] == "libcst" or klass is object:
             continue
         for name in vars(klass):
             if name in _GENERIC_HOOKS:
-                return False
+                return None
             prefix, _, type_name = name.partition("_")
             if prefix not in ("visit", "leave") or not type_name:
                 continue
             node_type = getattr(cst, type_name, None)
             if not (isinstance(node_type, type) and issubclass(node_type, _STATEMENT_LEVEL)):
-                return False
-    return True
+                return None
+            hooked.append(node_type)
+    if any(issubclass(node_type, cst.BaseSmallStatement) for node_type in hooked):
+        return (*_COMPOUND_HOLDERS, *_SMALL_HOLDERS)
+    return _COMPOUND_HOLDERS
 
 
 @dataclass
@@ -96,7 +104,7 @@ class Rule(cst.CSTTransformer):
 
     id: ClassVar[str]
     summary: ClassVar[str]
-    _statements_only: ClassVar[bool] = False  # computed per subclass: see _hooks_only_statements
+    _holders: ClassVar[tuple[type[cst.CSTNode], ...] | None] = None  # per subclass: _holders_to_open
 
     def __init__(self, context: RewriteContext):
         cst.CSTTransformer.__init__(self)
@@ -105,13 +113,14 @@ class Rule(cst.CSTTransformer):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        cls._statements_only = _hooks_only_statements(cls)
+        cls._holders = _holders_to_open(cls)
         if "id" in cls.__dict__:
             _REGISTRY.append(cls)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        descend = super().on_visit(node)
-        return descend and (not self._statements_only or isinstance(node, _STATEMENT_HOLDERS))
+    def apply(self, module: cst.Module) -> cst.Module:
+        if self._holders is None:
+            return module.visit(self)
+        return StatementWalk(self, self._holders).node(module)  # type: ignore[return-value]
 
     @classmethod
     def applies(cls, context: RewriteContext) -> bool:
@@ -127,7 +136,7 @@ def rewrite_module(context: RewriteContext) -> cst.Module:
     for rule in _REGISTRY:
         if rule.applies(context):
             instance = rule(context)
-            module = module.visit(instance)
+            module = instance.apply(module)
             if instance.changed:
                 context.applied.append(rule.id)
     return module

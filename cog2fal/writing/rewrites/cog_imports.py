@@ -53,11 +53,8 @@ class CogImports(Rule):
             for statement in node.body)
         return True
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom,
-                         updated_node: cst.ImportFrom) -> cst.ImportFrom:
-        if not (self.context.needed_typing and self.merge_into_typing and not self.typing_added
-                and _is_typing(updated_node)):
-            return updated_node
+    def _merge_typing(self, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        """Adds the names the other rules need to the module's first `from typing import`."""
         self.typing_added = True
         names = list(updated_node.names)  # type: ignore[arg-type]
         present = {dotted_name(alias.name) for alias in names}
@@ -120,6 +117,13 @@ class CogImports(Rule):
                                   updated_node: cst.SimpleStatementLine):
         new_body: list[cst.BaseSmallStatement] = []
         changed = False
+        if self.context.needed_typing and self.merge_into_typing and not self.typing_added:
+            for index, small in enumerate(updated_node.body):
+                if isinstance(small, cst.ImportFrom) and _is_typing(small):
+                    body = list(updated_node.body)
+                    body[index] = self._merge_typing(small)
+                    updated_node = updated_node.with_changes(body=body)
+                    break
         for statement in updated_node.body:
             replacement = self._replacement(statement)
             if replacement is None:

@@ -1,0 +1,79 @@
+"""The lean positions pass gives libcst's own line numbers, and refuses trees nested too deep."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from cog2fal.errors import CogProjectError
+from cog2fal.reading.source import MAX_DEPTH, annotation_names, node_lines, parse_source
+from tests.conftest import EXAMPLES, FIXTURES, ROOT
+
+PYTHON_FILES = sorted({*FIXTURES.rglob("*.py"), *EXAMPLES.rglob("*.py"), *(ROOT / "cog2fal").rglob("*.py")})
+
+
+@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_lines_are_libcst_positions(path: Path) -> None:
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    expected = {node: (r.start.line, r.end.line) for node, r in wrapper.resolve(PositionProvider).items()}
+    lines = node_lines(module)
+    assert {node: lines.get(node) for node in expected} == expected
+
+
+def test_lines_cover_crlf_and_continuations() -> None:
+    text = "x = (1,\r\n     2)\r\ndef f(\\\n  a):\r\n    return a\r\n"
+    module = cst.parse_module(text)
+    lines = node_lines(module)
+    assign, func = module.body
+    assert lines[assign] == (1, 2)
+    assert lines[func] == (3, 5)
+
+
+def test_too_deep_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.py"
+    path.write_text("a = 1\nx = " + "[" * (MAX_DEPTH + 10) + "]" * (MAX_DEPTH + 10) + "\n")
+    with pytest.raises(CogProjectError) as error:
+        parse_source(path, "deep.py")
+    assert error.value.line == 2
+    assert "nests too deeply" in error.value.message
+
+
+def reference_name_uses(text: str) -> Counter[str]:
+    """The obvious way, with ast.walk, that SourceFile.name_uses must agree with."""
+    counts: Counter[str] = Counter()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Name):
+            counts[node.id] += 1
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            counts.update(annotation_names(node.value))
+    return counts
+
+
+@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_name_uses_count_every_name_and_string_annotation(path: Path) -> None:
+    source = parse_source(path, path.name)
+    assert source.name_uses() == reference_name_uses(source.text)
+
+
+def test_name_uses_skip_imports_attributes_and_keywords(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text('import cog\nfrom cog import Input, Path\nglobal g\n'
+                    'def f(x: "Path", y=Input(default={None: 1})) -> "List[Path]":\n'
+                    '    return cog.Input(description="Input")\n')
+    uses = parse_source(path, "m.py").name_uses()  # the string "Input" counts: it could be one
+    assert uses is not None
+    assert (uses["Path"], uses["Input"], uses["cog"], uses["List"], uses["description"]) == (2, 2, 1, 1, 0)
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Path", ["Path"]), ("List[Path]", ["List", "Path"]), ("Path | None", ["Path", "None"]),
+    ("dict[str, cog.Path]", ["dict", "str", "cog"]), ("Input image", []), ("a " * 150, []),
+])
+def test_string_annotations_name_what_they_use(text: str, names: list[str]) -> None:
+    assert annotation_names(text) == names
