@@ -40,10 +40,18 @@ def time_once(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def timings(fn: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    return [time_once(fn) for _ in range(runs)]
+def timings(fn: Callable[[], object], runs: int, warmup: int = 1,
+            cleanup: Callable[[], object] | None = None) -> list[float]:
+    """Times `fn` `runs` times after `warmup` untimed calls; `cleanup` runs after each call,
+    untimed (removing what a run wrote is not part of the work measured)."""
+    values = []
+    for index in range(warmup + runs):
+        elapsed = time_once(fn)
+        if cleanup is not None:
+            cleanup()
+        if index >= warmup:
+            values.append(elapsed)
+    return values
 
 
 # As installed: Python caches bytecode (pip compiles it at install time). A shell that sets

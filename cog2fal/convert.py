@@ -19,7 +19,7 @@ from cog2fal.reading.sys_path import sys_path_findings
 from cog2fal.shipping import app_files_entries, project_files
 from cog2fal.writing.app import RUNTIME, AppPlan, render_app
 from cog2fal.writing.pysource import class_name, kebab
-from cog2fal.writing.rewrites import RewriteContext, rewrite_module
+from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
 
 GPU_DEFAULT = "GPU-A100"
 CPU_DEFAULT = "S"
@@ -188,7 +188,7 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
             [f for f in findings if f.severity == "todo" and f.location and f.location.file == relative])
         module = rewrite_module(context)
         findings.extend(context.warnings)
-        code = module.code
+        code = module_code(module, source)
         if code != source.text:
             applied[relative] = [rule_id for rule_id in context.applied]
         out[relative] = code.encode("utf-8")

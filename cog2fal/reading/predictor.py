@@ -79,7 +79,7 @@ def _methods(cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
     return {item.name.value: item for item in cls.body.body if isinstance(item, cst.FunctionDef)}
 
 
-def _contains_yield(node: cst.CSTNode) -> bool:
+def _libcst_yields(node: cst.FunctionDef) -> bool:
     class Finder(cst.CSTVisitor):
         found = False
 
@@ -109,6 +109,10 @@ class PredictorAnalyzer:
         self.source, self.config, self.findings = source, config, findings
         self.module = source.module
         self.folder = Folder(module_constants(self.module), module_enums(self.module))
+
+    def _yields(self, func: cst.FunctionDef) -> bool:
+        found = self.source.is_generator(func)
+        return _libcst_yields(func) if found is None else found
 
     def fail(self, message: str, node: cst.CSTNode) -> CogProjectError:
         return CogProjectError(message, self.source.display, self.source.line_of(node))
@@ -251,8 +255,8 @@ class PredictorAnalyzer:
                                 f"`{func.name.value}()`", legacy_inputs[name])
         returns = func.returns.annotation if func.returns else None
         output = resolver.resolve(returns) if returns is not None else TypeRef("any")
-        # The text test spares a walk of the whole function in the common case: no `yield`.
-        is_generator = "yield" in self.source.text and _contains_yield(func)
+        # The text test spares any walk in the common case: no `yield` in the file at all.
+        is_generator = "yield" in self.source.text and self._yields(func)
         if is_generator and output.kind not in ("iterator", "concatenate"):
             output = TypeRef("iterator", (output if returns is not None and output.kind != "any"
                                           else TypeRef("any"),), is_async=func.asynchronous is not None)

@@ -8,6 +8,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import libcst as cst
 
@@ -29,6 +30,20 @@ _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 MAX_DEPTH = 150
 
 
+# The concrete statement classes: their generated text is kept, for the final print to reuse.
+_STATEMENT_TYPES = frozenset(
+    kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, cst.BaseStatement))
+
+
+class Generated(NamedTuple):
+    """Where one statement's code sits in the tokens of the positions pass, and the indentation
+    it was generated under (its text is only valid again at the same indentation)."""
+
+    first: int
+    end: int
+    indent: str
+
+
 class NestingTooDeep(Exception):
     def __init__(self, line: int):
         super().__init__(line)
@@ -46,7 +61,9 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.line = 1
         self.starts: list[int] = []
-        self.lines: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.lines: dict[int, tuple[int, int]] = {}  # keyed by id(node): hashing a node costs a call
+        self.statement_starts: list[tuple[int, str]] = []
+        self.statements: dict[int, Generated] = {}
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -57,11 +74,15 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
         if len(self.starts) >= MAX_DEPTH:
             raise NestingTooDeep(self.line)
         self.starts.append(self.line)
+        if type(node) in _STATEMENT_TYPES:
+            self.statement_starts.append((len(self.tokens), "".join(self.indent_tokens)))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self.starts.pop()
-        if node not in self.lines:  # a syntactic position, recorded first, wins
-            self.lines[node] = (start, self.line)
+        # A syntactic position (recorded first, by _Syntactic) wins.
+        self.lines.setdefault(id(node), (self.starts.pop(), self.line))
+        if type(node) in _STATEMENT_TYPES:
+            first, indent = self.statement_starts.pop()
+            self.statements[id(node)] = Generated(first, len(self.tokens), indent)
 
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
                                   end_node: cst.CSTNode | None = None) -> _Syntactic:
@@ -84,25 +105,35 @@ class _Syntactic:
         if kind is not None:  # an error (NestingTooDeep) ends the pass: nothing to record then
             return
         lines = self.state.lines
-        start = lines[self.start_node][0] if self.start_node is not None else self.start
-        end = lines[self.end_node][1] if self.end_node is not None else self.state.line
-        lines[self.node] = (start, end)
+        start = lines[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = lines[id(self.end_node)][1] if self.end_node is not None else self.state.line
+        lines[id(self.node)] = (start, end)
 
 
-def node_lines(module: cst.Module) -> dict[cst.CSTNode, tuple[int, int]]:
-    """Each node of `module` → (first line, last line), as libcst's PositionProvider has them.
+@dataclass
+class Positions:
+    lines: dict[int, tuple[int, int]]  # id(node) → first and last line (the tree is kept alive)
+    tokens: list[str] = field(default_factory=list)  # the module's code, as generated
+    statements: dict[int, Generated] = field(default_factory=dict)  # id(statement) → its tokens
+
+
+def positions(module: cst.Module) -> Positions:
+    """Each node of `module` → (first line, last line), as libcst's PositionProvider has them,
+    and each statement's generated code.
 
     Raises NestingTooDeep, with the line reached, when the tree nests deeper than MAX_DEPTH."""
     if CodegenState is None:  # pragma: no cover
         from libcst.metadata import MetadataWrapper, PositionProvider
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return {node: (r.start.line, r.end.line) for node, r in positions.items()}
+        found = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return Positions({id(node): (r.start.line, r.end.line) for node, r in found.items()})
     state = _LineState(module)
     try:
         module._codegen(state)
     except RecursionError:
         raise NestingTooDeep(state.line) from None
-    return state.lines
+    return Positions(state.lines, state.tokens, state.statements)
+
+
 
 
 @dataclass
@@ -110,32 +141,70 @@ class SourceFile:
     display: str  # path relative to the project root, POSIX
     text: str
     module: cst.Module
-    lines: dict[cst.CSTNode, tuple[int, int]]  # node → first and last line (see node_lines)
+    positions: Positions
+    _tree: ast.Module | None = field(default=None, repr=False)
     _names: Counter[str] | None = field(default=None, repr=False)
 
-    def name_uses(self) -> Counter[str] | None:
-        """How often each name is used outside import statements (string annotations count),
-        from Python's own tree: much cheaper than a libcst pass, which rebuilds every node.
-        None when Python cannot build that tree (nesting too deep for its recursion limit)."""
-        if self._names is None:
+    def python_tree(self) -> ast.Module | None:
+        """Python's own tree of the file, for questions a libcst pass answers at a much higher
+        cost (it rebuilds every node). None when Python cannot build it (nesting too deep)."""
+        if self._tree is None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    tree = ast.parse(self.text)
+                    self._tree = ast.parse(self.text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        return self._tree
+
+    def name_uses(self) -> Counter[str] | None:
+        """How often each name is used outside import statements (string annotations count)."""
+        if self._names is None:
+            tree = self.python_tree()
+            if tree is None:
                 return None
             self._names = _count_names(tree)
         return self._names
 
+    def is_generator(self, func: cst.FunctionDef) -> bool | None:
+        """Whether `func` (a function of this file) yields; None when Python's tree is missing."""
+        tree = self.python_tree()
+        found = _python_function(tree, self.lines_of(func)[0], func.name.value) if tree else None
+        if found is None:
+            return None
+        stack: list[ast.AST] = list(found.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return True
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.extend(ast.iter_child_nodes(node))
+        return False
+
     def lines_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """First and last line of a node of the original tree; (0, 0) for any other node."""
-        return self.lines.get(node, (0, 0))
+        return self.positions.lines.get(id(node), (0, 0))
 
     def line_of(self, node: cst.CSTNode) -> int:
         return self.lines_of(node)[0] or 1
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+
+def _python_function(tree: ast.Module, line: int, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function defined by `def name` on `line`, looked for among statements only."""
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == line \
+                and node.name == name:
+            return node
+        for field_name in ("body", "orelse", "handlers", "finalbody", "cases"):
+            children = getattr(node, field_name, None)
+            if isinstance(children, list):
+                stack.extend(children)
+    return None
 
 
 def annotation_names(text: str) -> list[str]:
@@ -213,8 +282,8 @@ def parse_source(path: Path, display: str, text: str | None = None) -> SourceFil
     except RecursionError:
         raise CogProjectError("code nests too deeply to convert", display, 1) from None
     try:  # the positions, computed now: this pass also proves the tree is not too deep
-        lines = node_lines(module)
+        found = positions(module)
     except NestingTooDeep as exc:
         raise CogProjectError(f"code nests too deeply to convert (more than {MAX_DEPTH} levels)",
                               display, exc.line) from None
-    return SourceFile(display, text, module, lines)
+    return SourceFile(display, text, module, found)

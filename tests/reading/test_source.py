@@ -11,7 +11,8 @@ import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cog2fal.errors import CogProjectError
-from cog2fal.reading.source import MAX_DEPTH, annotation_names, node_lines, parse_source
+from cog2fal.reading.predictor import _libcst_yields
+from cog2fal.reading.source import MAX_DEPTH, annotation_names, parse_source, positions
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 PYTHON_FILES = sorted({*FIXTURES.rglob("*.py"), *EXAMPLES.rglob("*.py"), *(ROOT / "cog2fal").rglob("*.py")})
@@ -22,17 +23,17 @@ def test_lines_are_libcst_positions(path: Path) -> None:
     module = cst.parse_module(path.read_text(encoding="utf-8"))
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     expected = {node: (r.start.line, r.end.line) for node, r in wrapper.resolve(PositionProvider).items()}
-    lines = node_lines(module)
-    assert {node: lines.get(node) for node in expected} == expected
+    lines = positions(module).lines
+    assert {node: lines.get(id(node)) for node in expected} == expected
 
 
 def test_lines_cover_crlf_and_continuations() -> None:
     text = "x = (1,\r\n     2)\r\ndef f(\\\n  a):\r\n    return a\r\n"
     module = cst.parse_module(text)
-    lines = node_lines(module)
+    lines = positions(module).lines
     assign, func = module.body
-    assert lines[assign] == (1, 2)
-    assert lines[func] == (3, 5)
+    assert lines[id(assign)] == (1, 2)
+    assert lines[id(func)] == (3, 5)
 
 
 def test_too_deep_is_refused_at_its_line(tmp_path: Path) -> None:
@@ -77,3 +78,61 @@ def test_name_uses_skip_imports_attributes_and_keywords(tmp_path: Path) -> None:
 ])
 def test_string_annotations_name_what_they_use(text: str, names: list[str]) -> None:
     assert annotation_names(text) == names
+
+
+class _Functions(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.found.append(node)
+
+
+YIELDING = """
+def plain(): return 1
+def gen():
+    yield 1
+async def agen():
+    if x:
+        yield y
+def delegates():
+    while x:
+        yield from y
+def nested():
+    def inner():
+        yield 1
+    return inner
+def lam(): return lambda: (yield)
+class C:
+    def m(self):
+        class D:
+            def n(self):
+                yield
+    @decorated
+    def d(self):
+        try:
+            pass
+        finally:
+            yield 2
+"""
+
+
+WITH_YIELD = [p for p in PYTHON_FILES if "yield" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("path", [None, *WITH_YIELD],
+                         ids=lambda p: "inline" if p is None else str(p.relative_to(ROOT)))
+def test_generators_found_from_pythons_tree_as_from_libcsts(path: Path | None, tmp_path: Path) -> None:
+    if path is None:
+        path = tmp_path / "gens.py"
+        path.write_text(YIELDING)
+    source = parse_source(path, path.name)
+    functions = _Functions()
+    source.module.visit(functions)
+    assert functions.found
+    for func in functions.found:
+        assert source.is_generator(func) == _libcst_yields(func), func.name.value
+    if path.name == "gens.py":
+        yielding = {func.name.value for func in functions.found if source.is_generator(func)}
+        assert yielding == {"gen", "agen", "delegates", "inner", "n", "d"}

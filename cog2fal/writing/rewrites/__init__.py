@@ -7,6 +7,7 @@ only Cog constructs and keep everything else (comments, formatting, logic) byte 
 from __future__ import annotations
 
 from cog2fal.writing.rewrites.base import RewriteContext, Rule, registered_rules, rewrite_module
+from cog2fal.writing.rewrites.printing import module_code
 
 # Importing the rule modules registers them; the order of this list is the order they run in.
 from cog2fal.writing.rewrites import (  # noqa: E402,F401  isort: skip
@@ -17,4 +18,4 @@ from cog2fal.writing.rewrites import (  # noqa: E402,F401  isort: skip
     cog_imports,
 )
 
-__all__ = ["RewriteContext", "Rule", "registered_rules", "rewrite_module"]
+__all__ = ["RewriteContext", "Rule", "module_code", "registered_rules", "rewrite_module"]

@@ -24,7 +24,7 @@ _STATEMENT_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _statement_fields(node_type: type) -> tuple[str, ...]:
+def statement_fields(node_type: type) -> tuple[str, ...]:
     names = _FIELDS.get(node_type)
     if names is None:
         present = {f.name for f in dataclasses.fields(node_type)}
@@ -56,7 +56,7 @@ class StatementWalk:
 
     def children(self, node: cst.CSTNode) -> cst.CSTNode:
         changes: dict[str, Any] = {}
-        for name in _statement_fields(type(node)):
+        for name in statement_fields(type(node)):
             value = getattr(node, name)
             if value is None:
                 continue

@@ -1,0 +1,71 @@
+"""The rewritten module's code, generated only where the rules changed something.
+
+The rules rebuild only the path from the module to what they change (see `statements.py`), so
+most statements of the rewritten tree are the very objects parsed from the file. The positions
+pass already generated their code once (see `reading/source.py`); that text is copied back here
+instead of generated a second time, when the statement sits at the indentation it had. The
+result is the same string `module.code` gives (checked on every golden project).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from cog2fal.reading.source import SourceFile
+from cog2fal.writing.rewrites.statements import statement_fields
+
+try:  # the same private base class the positions pass extends
+    from libcst._nodes.internal import CodegenState
+except ImportError:  # pragma: no cover
+    CodegenState = None  # type: ignore[assignment,misc]
+
+
+@dataclass(frozen=True, eq=False)
+class _Generated(cst.BaseStatement):
+    """A statement standing for an unchanged original one: its tokens, as generated before."""
+
+    tokens: tuple[str, ...]
+
+    def _visit_and_replace_children(self, visitor: object) -> _Generated:
+        return self
+
+    def _codegen_impl(self, state: CodegenState) -> None:  # type: ignore[override]
+        state.tokens.extend(self.tokens)
+
+
+def module_code(module: cst.Module, source: SourceFile) -> str:
+    """`module.code`, for a module rewritten from `source.module`."""
+    if module is source.module:
+        return source.text
+    if CodegenState is None or not source.positions.statements:  # pragma: no cover
+        return module.code
+    return _Splice(source, module.default_indent).holder(module, "").code  # type: ignore[attr-defined]
+
+
+class _Splice:
+    def __init__(self, source: SourceFile, default_indent: str):
+        self.generated = source.positions.statements
+        self.tokens = source.positions.tokens
+        self.default_indent = default_indent
+
+    def holder(self, node: cst.CSTNode, indent: str) -> cst.CSTNode:
+        """`node` with each original statement under it replaced by its generated text."""
+        if isinstance(node, cst.IndentedBlock):
+            indent += self.default_indent if node.indent is None else node.indent
+        changes: dict[str, object] = {}
+        for name in statement_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                changes[name] = self.holder(value, indent)
+            elif value and not isinstance(value[0], cst.BaseSmallStatement):
+                changes[name] = [self.statement(item, indent) if isinstance(item, cst.BaseStatement)
+                                 else self.holder(item, indent) for item in value]
+        return node.with_changes(**changes) if changes else node
+
+    def statement(self, node: cst.BaseStatement, indent: str) -> cst.BaseStatement:
+        found = self.generated.get(id(node))
+        if found is not None and found.indent == indent:
+            return _Generated(tuple(self.tokens[found.first:found.end]))
+        return self.holder(node, indent)  # type: ignore[return-value]
