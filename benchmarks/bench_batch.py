@@ -12,7 +12,7 @@ Figures:
 * the floor: `libcst.parse_module(text).code` over every .py file of the batch, in process, and
   in a fresh process (Python startup and `import libcst` included, to set next to the CLI).
 
-The batch and the outputs live in /dev/shm when the machine has it (see `_memory_folder`);
+The batch and the outputs live in /dev/shm when the machine has it (see `memory_folder`);
 removing a run's outputs happens between runs, untimed.
 
 Target (SPEC 6): the batch in at most twice the floor.
@@ -23,13 +23,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import all_projects, console_script, header, report, run, timings
+from _common import all_projects, console_script, header, memory_folder, report, run, timings
 
 FLOOR_SCRIPT = """
 import sys, libcst
@@ -51,19 +50,11 @@ def make_batch(tmp: Path, count: int) -> list[Path]:
     return batch
 
 
-def _memory_folder() -> str | None:
-    """A RAM-backed folder if the machine has one: the outputs are ~2,000 small files, and on a
-    disk the time to write them swings with the journal's state from run to run (here by up
-    to 20%), which measures the disk, not cog2fal."""
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--tmp", default=_memory_folder(),
+    parser.add_argument("--tmp", default=memory_folder(),
                         help="where the batch and the outputs go (default: /dev/shm when there is one)")
     args = parser.parse_args()
     exe = console_script()

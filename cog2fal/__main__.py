@@ -1,3 +1,3 @@
-from cog2fal.cli import main
+from cog2fal.cli import run
 
-main()
+run()

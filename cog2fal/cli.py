@@ -7,10 +7,11 @@ Heavy modules (libcst, the writers) are imported inside the commands so `--help`
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -239,6 +240,7 @@ def verify(
 
     **Example:** `cog2fal verify ./my-model ./my-model-fal --case cases/cat.json`
     """
+    _needs_teardown()
     from cog2fal.commands.verify import run_verify
 
     try:
@@ -247,7 +249,28 @@ def verify(
         raise _fail(error) from None
 
 
+# Whether the process may end without the interpreter's teardown, which frees every libcst
+# class and node one by one: 40-70 ms, a fifth of a one-project conversion. Nothing is left to
+# clean up after --help, convert, inspect or dockerfile; verify, which starts servers, turns it off.
+_quick_exit = True
+
+
+def _needs_teardown() -> None:
+    global _quick_exit
+    _quick_exit = False
+
+
+def _end_process(code: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say there
+            pass
+    os._exit(code)
+
+
 def main() -> None:
+    """The CLI as a function (scripts call it in process): ends with SystemExit, as click does."""
     try:
         app()
     except KeyboardInterrupt:
@@ -260,5 +283,16 @@ def main() -> None:
         sys.exit(2)
 
 
+def run() -> None:
+    """The `cog2fal` console script and `python -m cog2fal`: main(), and after a command that
+    leaves nothing to clean up, the end of the process without the interpreter's teardown."""
+    try:
+        main()
+    except SystemExit as done:
+        if _quick_exit and (done.code is None or isinstance(done.code, int)):
+            _end_process(done.code or 0)
+        raise
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

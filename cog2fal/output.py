@@ -68,9 +68,12 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would otherwise stick to the output
     try:
+        folders = {staging}
         for relative, data in files.items():
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             target.write_bytes(data)
         if out.exists():
             backup = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))

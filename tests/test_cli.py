@@ -161,3 +161,23 @@ def test_help_lists_commands_with_examples() -> None:
         assert command in done.stdout
     convert_help = cog2fal("convert", "--help")
     assert "--check" in convert_help.stdout and "Examples" in convert_help.stdout
+
+
+def test_output_through_a_pipe_arrives_whole_and_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """The process ends without the interpreter's teardown (cli._end_process): what was printed
+    must still be flushed, and a reader that stops early must not cause a traceback."""
+    projects = sorted(str(p.parent) for p in FIXTURES.glob("*/cog.yaml"))
+    args = [sys.executable, "-m", "cog2fal", "convert", *projects, "--out-root", str(tmp_path), "--diff"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert len(done.stdout) > 200_000  # far more than a pipe holds: written while the reader reads
+    assert done.stdout.count("+++ b/fal_app.py\n") == len(projects)
+    assert done.stdout.endswith("\n") and "Traceback" not in done.stderr
+
+    early = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert early.stdout is not None and early.stderr is not None
+    early.stdout.read(100)
+    early.stdout.close()
+    stderr = early.stderr.read().decode()
+    assert early.wait(timeout=120) == 1  # click's answer to a closed pipe
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr

@@ -64,6 +64,7 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
         self.lines: dict[int, tuple[int, int]] = {}  # keyed by id(node): hashing a node costs a call
         self.statement_starts: list[tuple[int, str]] = []
         self.statements: dict[int, Generated] = {}
+        self.syntactic: list[tuple[cst.CSTNode, cst.CSTNode | None, cst.CSTNode | None, int]] = []
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
@@ -78,36 +79,30 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
             self.statement_starts.append((len(self.tokens), "".join(self.indent_tokens)))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        # A syntactic position (recorded first, by _Syntactic) wins.
+        # A syntactic position (recorded first, in __exit__) wins.
         self.lines.setdefault(id(node), (self.starts.pop(), self.line))
         if type(node) in _STATEMENT_TYPES:
             first, indent = self.statement_starts.pop()
             self.statements[id(node)] = Generated(first, len(self.tokens), indent)
 
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> _Syntactic:
-        return _Syntactic(self, node, start_node, end_node)
-
-
-class _Syntactic:
-    """`record_syntactic_position` as a plain context manager (a generator-based one costs more)."""
-
-    __slots__ = ("state", "node", "start_node", "end_node", "start")
-
-    def __init__(self, state: _LineState, node: cst.CSTNode, start_node: cst.CSTNode | None,
-                 end_node: cst.CSTNode | None):
-        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+                                  end_node: cst.CSTNode | None = None) -> _LineState:
+        # The state itself is the context manager (libcst's is a generator, which costs more):
+        # `with` calls __enter__ right after this, before any token, so the line is taken now.
+        self.syntactic.append((node, start_node, end_node, self.line))
+        return self
 
     def __enter__(self) -> None:
-        self.start = self.state.line
+        pass
 
     def __exit__(self, kind: object, *_: object) -> None:
+        node, start_node, end_node, start = self.syntactic.pop()
         if kind is not None:  # an error (NestingTooDeep) ends the pass: nothing to record then
             return
-        lines = self.state.lines
-        start = lines[id(self.start_node)][0] if self.start_node is not None else self.start
-        end = lines[id(self.end_node)][1] if self.end_node is not None else self.state.line
-        lines[id(self.node)] = (start, end)
+        lines = self.lines
+        if start_node is not None:
+            start = lines[id(start_node)][0]
+        lines[id(node)] = (start, lines[id(end_node)][1] if end_node is not None else self.line)
 
 
 @dataclass
