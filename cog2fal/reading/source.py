@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import warnings
 from collections import Counter
@@ -44,6 +45,12 @@ class Generated(NamedTuple):
     indent: str
 
 
+def _opens_with_if(tokens: list[str], first: int) -> bool:
+    """False for an `elif` branch: generated as `elif`, its text cannot stand as a statement.
+    (Its leading lines are whitespace and `#` comments, never the bare keyword.)"""
+    return next(token for token in itertools.islice(tokens, first, None) if token in ("if", "elif")) == "if"
+
+
 class NestingTooDeep(Exception):
     def __init__(self, line: int):
         super().__init__(line)
@@ -83,7 +90,8 @@ class _LineState(CodegenState or object):  # type: ignore[misc]
         self.lines.setdefault(id(node), (self.starts.pop(), self.line))
         if type(node) in _STATEMENT_TYPES:
             first, indent = self.statement_starts.pop()
-            self.statements[id(node)] = Generated(first, len(self.tokens), indent)
+            if type(node) is not cst.If or _opens_with_if(self.tokens, first):
+                self.statements[id(node)] = Generated(first, len(self.tokens), indent)
 
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
                                   end_node: cst.CSTNode | None = None) -> _LineState:

@@ -2,6 +2,11 @@
 
 Each rule is a libcst transformer with a stable ID (documented in docs/mapping.md). Rules change
 only Cog constructs and keep everything else (comments, formatting, logic) byte for byte.
+
+A rule whose `visit_`/`leave_` hooks are all for statements runs on a walk of the statement
+skeleton that keeps every unchanged node (statements.py), and the final print copies those
+nodes' original code (printing.py). A rule that hooks anything below statement level, or
+`on_visit`/`on_leave`, gets libcst's full visit instead: the same result, only slower.
 """
 
 from __future__ import annotations

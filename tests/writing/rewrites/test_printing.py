@@ -90,3 +90,12 @@ def test_a_statement_moved_elsewhere_is_generated_again(tmp_path: Path) -> None:
     moved = source.module.with_changes(body=[*func.body.body, func])  # now at module level
     assert copied(moved, source) == 1  # def f, not its two statements
     assert module_code(moved, source) == moved.code == "x = 1\nreturn x\ndef f():\n    x = 1\n    return x\n"
+
+
+def test_an_elif_branch_moved_into_a_body_is_generated_as_an_if(tmp_path: Path) -> None:
+    source = source_of(tmp_path, "# lead\nif a:\n    x = 1\n# before elif\nelif b:\n    x = 2\nelse:\n    x = 3\n")
+    outer = source.module.body[0]
+    assert isinstance(outer, cst.If) and isinstance(outer.orelse, cst.If)
+    moved = source.module.with_changes(body=[outer.orelse])
+    assert module_code(moved, source) == moved.code == "# lead\n# before elif\nif b:\n    x = 2\nelse:\n    x = 3\n"
+    assert copied(moved, source) == 2  # the two assignments inside, not the branch itself
