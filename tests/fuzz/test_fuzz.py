@@ -13,14 +13,20 @@ Found crashes live on in test_regressions.py.
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cog2fal.errors import CogProjectError
+from cog2fal.reading.project_reader import read_project
+from cog2fal.reading.source import SourceFile
+from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.fuzz import strategies as S
-from tests.fuzz.harness import convert_case, project_files
+from tests.fuzz.harness import convert_case, project_files, write_project
 
 SETTINGS = settings(deadline=None, database=None, max_examples=200,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -89,6 +95,27 @@ def test_generated_cog_yaml(files: dict[str, str | bytes]) -> None:
 @given(mutated_fixture())
 def test_mutated_fixtures(files: dict[str, bytes]) -> None:
     convert_case(files)
+
+
+@settings(SETTINGS, max_examples=100)
+@given(st.one_of(generated_predictor_project(), mutated_fixture()))
+def test_rewritten_code_prints_as_libcst_prints_it(files: dict[str, str | bytes]) -> None:
+    """The final print copies unchanged statements' text (rewrites/printing.py): on whatever
+    converts, it must give exactly `module.code`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = write_project(Path(tmp), files)
+        sources: dict[str, SourceFile] = {}
+        try:
+            read = read_project(project, sources)
+        except CogProjectError:
+            return
+        entries = [e for e in (read.predictor, read.trainer) if e is not None]
+        todos = [f for f in read.findings if f.severity == "todo"]
+        for name, source in sources.items():
+            context = RewriteContext(source, [e for e in entries if e.file == name],
+                                     [t for t in todos if t.location and t.location.file == name])
+            module = rewrite_module(context)
+            assert module_code(module, source) == module.code
 
 
 @settings(SETTINGS, max_examples=12)
