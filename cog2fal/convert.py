@@ -191,7 +191,9 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
         code = module_code(module, source)
         if code != source.text:
             applied[relative] = [rule_id for rule_id in context.applied]
-        out[relative] = code.encode("utf-8")
+        # In the file's own encoding; a character of ours it cannot hold (a TODO comment's dash
+        # in latin-1) is written as an escape.
+        out[relative] = code.encode(source.encoding, errors="backslashreplace")
     return out, applied
 
 

@@ -181,3 +181,63 @@ def test_output_through_a_pipe_arrives_whole_and_a_closed_pipe_ends_quietly(tmp_
     stderr = early.stderr.read().decode()
     assert early.wait(timeout=120) == 1  # click's answer to a closed pipe
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+LATIN1_PREDICTOR = '''# -*- coding: latin-1 -*-
+# Entrée: un café
+from cog import BasePredictor, Input
+from voices import VOICES
+
+
+class Predictor(BasePredictor):
+    def predict(self, voice: str = Input(choices=VOICES, default="é")) -> str:
+        return voice + "ç"
+'''
+
+
+def test_a_declared_encoding_is_read_and_kept(tmp_path: Path) -> None:
+    """PEP 263: Python (and so Cog) runs a latin-1 predictor that says so; the output keeps
+    the encoding, and our TODO comment's dash, which latin-1 lacks, becomes an escape."""
+    project = tmp_path / "model"
+    project.mkdir()
+    (project / "cog.yaml").write_text('predict: "predict.py:Predictor"\n')
+    (project / "predict.py").write_bytes(LATIN1_PREDICTOR.encode("latin-1"))
+    (project / "voices.py").write_text('VOICES = ["é", "a"]\n')
+    done = cog2fal("convert", str(project), "--out", str(tmp_path / "out"), "--mode", "app")
+    assert done.returncode == 0, done.stderr
+    data = (tmp_path / "out" / "predict.py").read_bytes()
+    text = data.decode("latin-1")
+    assert text.startswith("# -*- coding: latin-1 -*-\n# Entrée: un café\n")
+    assert 'voice: str = "é"' in text and "# TODO(cog2fal): choices of input `voice`" in text
+    assert "\\u2014" in text  # the em dash of the TODO message
+    compile(data, "predict.py", "exec", dont_inherit=True)  # Python reads it by its declaration
+    app = (tmp_path / "out" / "fal_app.py").read_text(encoding="utf-8")
+    assert '"é"' in app
+
+
+def test_a_utf8_bom_is_kept(tmp_path: Path) -> None:
+    project = tmp_path / "model"
+    shutil.copytree(FIXTURES / "hello_text", project)
+    source = (project / "predict.py").read_bytes()
+    (project / "predict.py").write_bytes(b"\xef\xbb\xbf" + source)
+    done = cog2fal("convert", str(project), "--out", str(tmp_path / "out"), "--mode", "app")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "predict.py").read_bytes().startswith(b"\xef\xbb\xbf# Prediction interface")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"# coding: klingon\nx = 1\n", "predict.py:1: cannot read the encoding declaration: unknown encoding"),
+    (b"#!/usr/bin/env python\n# coding: rot13\nx = 1\n", "predict.py:2: `rot13` is not a text encoding"),
+    (b"# coding: ascii\nx = 1\ny = '\xe9'\n", "predict.py:3: not ascii text"),
+    (b"x = 1\ny = '\xe9'\n", "predict.py:2: not UTF-8 text"),
+])
+def test_undecodable_predictors_are_refused_at_the_line(tmp_path: Path, content: bytes,
+                                                        expected: str) -> None:
+    project = tmp_path / "model"
+    project.mkdir()
+    (project / "cog.yaml").write_text('predict: "predict.py:Predictor"\n')
+    (project / "predict.py").write_bytes(content)
+    done = cog2fal("convert", str(project), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert expected in done.stderr, done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+import tokenize
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ class SourceFile:
     text: str
     module: cst.Module
     positions: Positions
+    encoding: str = "utf-8"  # as Python reads the file (BOM, PEP 263 line); the output keeps it
     _tree: ast.Module | None = field(default=None, repr=False)
     _names: Counter[str] | None = field(default=None, repr=False)
 
@@ -242,18 +244,35 @@ def _count_names(tree: ast.AST) -> Counter[str]:
     return counts
 
 
-def read_text(path: Path, display: str) -> str:
+def read_text(path: Path, display: str) -> tuple[str, str]:
+    """The file's text and its encoding: UTF-8 unless a byte order mark or a PEP 263 line
+    (`# -*- coding: latin-1 -*-`) says otherwise, as Python itself reads source files."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise CogProjectError("file does not exist", display) from None
     except OSError as exc:
         raise CogProjectError(f"cannot read file: {exc.strerror}", display) from None
+    lines = iter(data.splitlines(keepends=True)[:2])
     try:
-        return data.decode("utf-8-sig")
+        encoding, _ = tokenize.detect_encoding(lambda: next(lines, b""))
+    except SyntaxError as exc:  # an unknown encoding, or a BOM and a coding line that disagree
+        raise CogProjectError(f"cannot read the encoding declaration: {exc.msg}", display,
+                              _declaration_line(data)) from None
+    try:
+        return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CogProjectError("not UTF-8 text", display, line) from None
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding
+        raise CogProjectError(f"not {name} text", display, line) from None
+    except LookupError:  # a codec that is not a text encoding (rot13, zlib)
+        raise CogProjectError(f"`{encoding}` is not a text encoding", display,
+                              _declaration_line(data)) from None
+
+
+def _declaration_line(data: bytes) -> int:
+    second = data.split(b"\n", 2)[1:2]
+    return 2 if second and b"coding" in second[0] and b"coding" not in data.split(b"\n", 1)[0] else 1
 
 
 def check_compiles(text: str, display: str) -> None:
@@ -273,8 +292,8 @@ def _nul_line(text: str) -> int:
     return text.count("\n", 0, text.index("\0")) + 1 if "\0" in text else 1
 
 
-def parse_source(path: Path, display: str, text: str | None = None) -> SourceFile:
-    text = read_text(path, display) if text is None else text
+def parse_source(path: Path, display: str) -> SourceFile:
+    text, encoding = read_text(path, display)
     check_compiles(text, display)
     try:
         module = cst.parse_module(text)
@@ -289,4 +308,4 @@ def parse_source(path: Path, display: str, text: str | None = None) -> SourceFil
     except NestingTooDeep as exc:
         raise CogProjectError(f"code nests too deeply to convert (more than {MAX_DEPTH} levels)",
                               display, exc.line) from None
-    return SourceFile(display, text, module, found)
+    return SourceFile(display, text, module, found, encoding)
