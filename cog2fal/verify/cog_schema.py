@@ -5,11 +5,11 @@ runtime (coglet) validates every request against that file; without it there is 
 at all (reference/cog.md §5). verify has no Go CLI, so it builds the file itself:
 
 1. Cog's own inspector (`cog._inspector.create_predictor`, the code the runtime uses to call
-   `predict()`) is run on the project copy in a subprocess of this interpreter. It imports the
-   predictor, so a missing dependency shows up here first, and it yields Cog's view of every
-   input: type, default, description, bounds, lengths, regex, choices, deprecated, and the
-   output type. This is independent of cog2fal's own static analysis, so the schema comparison
-   really checks the converter.
+   `predict()`) is run on the project copy in a subprocess of this interpreter
+   (cog_inspector.py). It imports the predictor, so a missing dependency shows up here first,
+   and it yields Cog's view of every input: type, default, description, bounds, lengths, regex,
+   choices, deprecated, and the output type. This is independent of cog2fal's own static
+   analysis, so the schema comparison really checks the converter.
 2. Those facts are assembled in the shape of Cog 0.20+'s generator (reference/cog.md §4.2):
    `x-order`, titles, choices as an `allOf`/`$ref` enum component, `nullable` + `default:
    null` for Optional, `format: uri` for files, the Secret fields, `required`.
@@ -32,67 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from cog2fal.project import Entrypoint
-
-_INSPECT = r'''
-import importlib.util, json, sys, traceback, warnings
-warnings.simplefilter("ignore")
-sys.path.insert(0, ".")
-file, name = sys.argv[1], sys.argv[2]
-
-def missing(exc):
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, ModuleNotFoundError) and exc.name:
-            return exc.name
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-def encode(value):
-    try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "get_secret_value"):
-        return value.get_secret_value()
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    return str(value)
-
-try:
-    import cog._inspector as inspector
-    from cog import _adt as adt
-    module_name = file[:-3].replace("/", ".") if file.endswith(".py") else file
-    module_name = module_name.rsplit(".", 1)[-1]
-    spec = importlib.util.spec_from_file_location(module_name, file)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    info = inspector.create_predictor(module_name, name)
-    inputs = []
-    for item in sorted(info.inputs.values(), key=lambda i: i.order):
-        ft = item.type
-        optional = ft.repetition in (adt.Repetition.OPTIONAL, adt.Repetition.OPTIONAL_REPEATED)
-        inputs.append({
-            "name": item.name, "order": item.order, "schema": ft.json_type(),
-            "optional": optional, "secret": ft.primitive is adt.PrimitiveType.SECRET,
-            "enum_type": ft.primitive.json_type().get("type"),
-            "default": None if item.default is None else encode(ft.json_encode(item.default)),
-            "description": item.description, "ge": item.ge, "le": item.le,
-            "min_length": item.min_length, "max_length": item.max_length, "regex": item.regex,
-            "choices": encode(item.choices), "deprecated": item.deprecated,
-        })
-    try:
-        output = info.output.json_type()
-    except Exception:
-        output = {"title": "Output"}
-    result = {"ok": True, "inputs": inputs, "output": output}
-except BaseException as exc:
-    result = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "missing_module": missing(exc),
-              "traceback": traceback.format_exc()[-4000:]}
-print("COG2FAL-SCHEMA " + json.dumps(result))
-'''
 
 
 class CogInspectionError(RuntimeError):
@@ -136,7 +75,8 @@ def inspect_predictor(project_copy: Path, predictor_ref: str, env: dict[str, str
     """Runs Cog's inspector on the copy; raises `CogInspectionError` when it cannot."""
     file, _, name = predictor_ref.partition(":")
     try:
-        done = subprocess.run([sys.executable, "-c", _INSPECT, file, name], cwd=project_copy, env=env,
+        done = subprocess.run([sys.executable, "-m", "cog2fal.verify.cog_inspector", file, name],
+                              cwd=project_copy, env=env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
                               start_new_session=True)
     except subprocess.TimeoutExpired as exc:

@@ -31,6 +31,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from cog2fal.verify.import_errors import missing_module
+
 BLOCKED = ("cog", "coglet")
 
 
@@ -44,16 +46,6 @@ class _NoCog(importlib.abc.MetaPathFinder):
         return None
 
 
-def _missing_module(exc: BaseException | None) -> str | None:
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, ModuleNotFoundError) and exc.name:
-            return exc.name
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-
 def _record(status_file: Path, event: dict[str, Any]) -> None:
     with open(status_file, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(event, default=str) + "\n")
@@ -61,7 +53,7 @@ def _record(status_file: Path, event: dict[str, Any]) -> None:
 
 def _failure(stage: str, exc: BaseException) -> dict[str, Any]:
     return {"event": "failed", "stage": stage, "error": f"{type(exc).__name__}: {exc}",
-            "missing_module": _missing_module(exc), "traceback": traceback.format_exc()[-4000:]}
+            "missing_module": missing_module(exc), "traceback": traceback.format_exc()[-4000:]}
 
 
 def _in_memory_uploads() -> None:

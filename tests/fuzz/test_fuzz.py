@@ -21,12 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cog2fal.errors import CogProjectError
-from cog2fal.reading.project_reader import read_project
-from cog2fal.reading.source import SourceFile
-from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
+from cog2fal.writing.rewrites import module_code
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.fuzz import strategies as S
 from tests.fuzz.harness import convert_case, project_files, write_project
+from tests.support.rewriting import rewritten_sources
 
 SETTINGS = settings(deadline=None, database=None, max_examples=200,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -103,18 +102,11 @@ def test_rewritten_code_prints_as_libcst_prints_it(files: dict[str, str | bytes]
     """The final print copies unchanged statements' text (rewrites/printing.py): on whatever
     converts, it must give exactly `module.code`."""
     with tempfile.TemporaryDirectory() as tmp:
-        project = write_project(Path(tmp), files)
-        sources: dict[str, SourceFile] = {}
         try:
-            read = read_project(project, sources)
+            rewritten = rewritten_sources(write_project(Path(tmp), files))
         except CogProjectError:
             return
-        entries = [e for e in (read.predictor, read.trainer) if e is not None]
-        todos = [f for f in read.findings if f.severity == "todo"]
-        for name, source in sources.items():
-            context = RewriteContext(source, [e for e in entries if e.file == name],
-                                     [t for t in todos if t.location and t.location.file == name])
-            module = rewrite_module(context)
+        for source, module in rewritten:
             assert module_code(module, source) == module.code
 
 

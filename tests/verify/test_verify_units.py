@@ -207,3 +207,23 @@ def test_cog_schema_shape() -> None:
     assert properties["seed"]["minimum"] == 0.0
     assert schema.input["required"] == ["seed"]  # Cog 0.20+: Input() / Input(default=None) → required
     assert not schema.output_is_object and not schema.output_is_iterator
+
+
+def test_missing_module_is_found_through_wrapping_exceptions() -> None:
+    from cog2fal.verify.import_errors import missing_module
+
+    def load() -> None:
+        try:
+            import cog2fal_no_such_module  # type: ignore[import-not-found]  # noqa: F401
+        except ImportError as exc:
+            raise RuntimeError("could not load the weights") from exc
+
+    with pytest.raises(RuntimeError) as wrapped:
+        load()
+    assert missing_module(wrapped.value) == "cog2fal_no_such_module"
+    assert missing_module(ValueError("no import involved")) is None
+    assert missing_module(None) is None
+    looping = ValueError("a")
+    looping.__context__ = KeyError("b")
+    looping.__context__.__context__ = looping
+    assert missing_module(looping) is None

@@ -7,27 +7,20 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from cog2fal.reading.project_reader import read_project
 from cog2fal.reading.source import SourceFile, parse_source
-from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
+from cog2fal.writing.rewrites import module_code
 from cog2fal.writing.rewrites.base import _holders_to_open
 from cog2fal.writing.rewrites.printing import _Generated, _Splice
 from cog2fal.writing.rewrites.statements import StatementWalk, statement_fields
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.support.rewriting import rewritten_sources
 
 PROJECTS = sorted(p.parent for p in [*FIXTURES.glob("*/cog.yaml"), *EXAMPLES.glob("*/cog/cog.yaml")])
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.parent.name if p.name == "cog" else p.name)
 def test_every_rewritten_file_prints_as_libcst_prints_it(project: Path) -> None:
-    sources: dict[str, SourceFile] = {}
-    read = read_project(project, sources)
-    entries = [e for e in (read.predictor, read.trainer) if e is not None]
-    todos = [f for f in read.findings if f.severity == "todo"]
-    for name, source in sources.items():
-        context = RewriteContext(source, [e for e in entries if e.file == name],
-                                 [t for t in todos if t.location and t.location.file == name])
-        module = rewrite_module(context)
+    for source, module in rewritten_sources(project):
         assert module_code(module, source) == module.code
 
 
@@ -93,9 +86,11 @@ def test_a_statement_moved_elsewhere_is_generated_again(tmp_path: Path) -> None:
 
 
 def test_an_elif_branch_moved_into_a_body_is_generated_as_an_if(tmp_path: Path) -> None:
-    source = source_of(tmp_path, "# lead\nif a:\n    x = 1\n# before elif\nelif b:\n    x = 2\nelse:\n    x = 3\n")
+    source = source_of(tmp_path, "# lead\nif a:\n    x = 1\n# before elif\nelif b:\n    x = 2\n"
+                                 "else:\n    x = 3\n")
     outer = source.module.body[0]
     assert isinstance(outer, cst.If) and isinstance(outer.orelse, cst.If)
     moved = source.module.with_changes(body=[outer.orelse])
-    assert module_code(moved, source) == moved.code == "# lead\n# before elif\nif b:\n    x = 2\nelse:\n    x = 3\n"
+    expected = "# lead\n# before elif\nif b:\n    x = 2\nelse:\n    x = 3\n"
+    assert module_code(moved, source) == moved.code == expected
     assert copied(moved, source) == 2  # the two assignments inside, not the branch itself
