@@ -1,39 +1,14 @@
-"""The lean positions pass gives libcst's own line numbers, and refuses trees nested too deep."""
+"""Reading one Python file: refused where later passes could not follow it."""
 
 from __future__ import annotations
 
-import ast
-from collections import Counter
 from pathlib import Path
 
-import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from cog2fal.errors import CogProjectError
-from cog2fal.reading.predictor import _libcst_yields
-from cog2fal.reading.source import MAX_DEPTH, annotation_names, parse_source, positions
-from tests.conftest import EXAMPLES, FIXTURES, ROOT
-
-PYTHON_FILES = sorted({*FIXTURES.rglob("*.py"), *EXAMPLES.rglob("*.py"), *(ROOT / "cog2fal").rglob("*.py")})
-
-
-@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_lines_are_libcst_positions(path: Path) -> None:
-    module = cst.parse_module(path.read_text(encoding="utf-8"))
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    expected = {node: (r.start.line, r.end.line) for node, r in wrapper.resolve(PositionProvider).items()}
-    lines = positions(module).lines
-    assert {node: lines.get(id(node)) for node in expected} == expected
-
-
-def test_lines_cover_crlf_and_continuations() -> None:
-    text = "x = (1,\r\n     2)\r\ndef f(\\\n  a):\r\n    return a\r\n"
-    module = cst.parse_module(text)
-    lines = positions(module).lines
-    assign, func = module.body
-    assert lines[id(assign)] == (1, 2)
-    assert lines[id(func)] == (3, 5)
+from cog2fal.reading.positions import MAX_DEPTH
+from cog2fal.reading.source import parse_source
 
 
 def test_too_deep_is_refused_at_its_line(tmp_path: Path) -> None:
@@ -43,96 +18,3 @@ def test_too_deep_is_refused_at_its_line(tmp_path: Path) -> None:
         parse_source(path, "deep.py")
     assert error.value.line == 2
     assert "nests too deeply" in error.value.message
-
-
-def reference_name_uses(text: str) -> Counter[str]:
-    """The obvious way, with ast.walk, that SourceFile.name_uses must agree with."""
-    counts: Counter[str] = Counter()
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Name):
-            counts[node.id] += 1
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            counts.update(annotation_names(node.value))
-    return counts
-
-
-@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_name_uses_count_every_name_and_string_annotation(path: Path) -> None:
-    source = parse_source(path, path.name)
-    assert source.name_uses() == reference_name_uses(source.text)
-
-
-def test_name_uses_skip_imports_attributes_and_keywords(tmp_path: Path) -> None:
-    path = tmp_path / "m.py"
-    path.write_text('import cog\nfrom cog import Input, Path\nglobal g\n'
-                    'def f(x: "Path", y=Input(default={None: 1})) -> "List[Path]":\n'
-                    '    return cog.Input(description="Input")\n')
-    uses = parse_source(path, "m.py").name_uses()  # the string "Input" counts: it could be one
-    assert uses is not None
-    assert (uses["Path"], uses["Input"], uses["cog"], uses["List"], uses["description"]) == (2, 2, 1, 1, 0)
-
-
-@pytest.mark.parametrize(("text", "names"), [
-    ("Path", ["Path"]), ("List[Path]", ["List", "Path"]), ("Path | None", ["Path", "None"]),
-    ("dict[str, cog.Path]", ["dict", "str", "cog"]), ("Input image", []), ("a " * 150, []),
-])
-def test_string_annotations_name_what_they_use(text: str, names: list[str]) -> None:
-    assert annotation_names(text) == names
-
-
-class _Functions(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.FunctionDef] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.found.append(node)
-
-
-YIELDING = """
-def plain(): return 1
-def gen():
-    yield 1
-async def agen():
-    if x:
-        yield y
-def delegates():
-    while x:
-        yield from y
-def nested():
-    def inner():
-        yield 1
-    return inner
-def lam(): return lambda: (yield)
-class C:
-    def m(self):
-        class D:
-            def n(self):
-                yield
-    @decorated
-    def d(self):
-        try:
-            pass
-        finally:
-            yield 2
-"""
-
-
-WITH_YIELD = [p for p in PYTHON_FILES if "yield" in p.read_text(encoding="utf-8")]
-
-
-@pytest.mark.parametrize("path", [None, *WITH_YIELD],
-                         ids=lambda p: "inline" if p is None else str(p.relative_to(ROOT)))
-def test_generators_found_from_pythons_tree_as_from_libcsts(path: Path | None, tmp_path: Path) -> None:
-    if path is None:
-        path = tmp_path / "gens.py"
-        path.write_text(YIELDING)
-    source = parse_source(path, path.name)
-    functions = _Functions()
-    source.module.visit(functions)
-    assert functions.found
-    for func in functions.found:
-        assert source.is_generator(func) == _libcst_yields(func), func.name.value
-    if path.name == "gens.py":
-        yielding = {func.name.value for func in functions.found if source.is_generator(func)}
-        assert yielding == {"gen", "agen", "delegates", "inner", "n", "d"}

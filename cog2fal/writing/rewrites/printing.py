@@ -2,7 +2,7 @@
 
 The rules rebuild only the path from the module to what they change (see `statements.py`), so
 most statements of the rewritten tree are the very objects parsed from the file. The positions
-pass already generated their code once (see `reading/source.py`); that text is copied back here
+pass already generated their code once (see `reading/positions.py`); that text is copied back here
 instead of generated a second time, when the statement sits at the indentation it had. The
 result is the same string `module.code` gives (checked on every golden project).
 """
