@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from cog2fal.reading.positions import CodegenState  # libcst's private base, or None without it
 from cog2fal.reading.source import SourceFile
 from cog2fal.writing.rewrites.statements import statement_fields
-
-try:  # the same private base class the positions pass extends
-    from libcst._nodes.internal import CodegenState
-except ImportError:  # pragma: no cover
-    CodegenState = None  # type: ignore[assignment,misc]
 
 
 @dataclass(frozen=True, eq=False)
