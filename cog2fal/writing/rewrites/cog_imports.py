@@ -120,9 +120,11 @@ class CogImports(Rule):
         if self.context.needed_typing and self.merge_into_typing and not self.typing_added:
             for index, small in enumerate(updated_node.body):
                 if isinstance(small, cst.ImportFrom) and _is_typing(small):
-                    body = list(updated_node.body)
-                    body[index] = self._merge_typing(small)
-                    updated_node = updated_node.with_changes(body=body)
+                    merged = self._merge_typing(small)
+                    if merged is not small:  # an unchanged line stays the parsed object
+                        body = list(updated_node.body)
+                        body[index] = merged
+                        updated_node = updated_node.with_changes(body=body)
                     break
         for statement in updated_node.body:
             replacement = self._replacement(statement)
