@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import Finding, Location, Project
 from cog2fal.reading.project_reader import read_project
@@ -111,50 +112,54 @@ def _config_findings(project: Project, mode: str) -> list[Finding]:
     if config.python_version:
         image = " and the image has Python " + config.python_version if mode == "container" else ""
         found.append(Finding(
-            "C2F001", f"Python {config.python_version} (build.python_version): fal runs the app with "
+            Code.PYTHON_VERSION,
+            f"Python {config.python_version} (build.python_version): fal runs the app with "
             f"the Python version of the machine that deploys it{image}; deploy from a matching interpreter",
-            where("build.python_version"), "info"))
+            where("build.python_version")))
     if config.legacy_format:
-        found.append(Finding("C2F002", "cog.yaml uses the 2021 format (`model:` + `environment:`)",
-                             where("predict"), "info"))
+        found.append(Finding(Code.LEGACY_FORMAT, "cog.yaml uses the 2021 format (`model:` + `environment:`)",
+                             where("predict")))
     for key in config.ignored_keys:
-        found.append(Finding("C2F003", f"`{key}` in cog.yaml has no fal equivalent; ignored",
-                             where(key), "warning"))
+        found.append(Finding(Code.IGNORED_KEY, f"`{key}` in cog.yaml has no fal equivalent; ignored",
+                             where(key)))
     if config.weights:
         found.append(Finding(
-            "C2F004", "`weights` (Cog managed weights) are not converted; download them in setup() "
-            "or with fal's download_model_weights", where("weights"), "todo"))
+            Code.MANAGED_WEIGHTS,
+            "`weights` (Cog managed weights) are not converted; download them in setup() "
+            "or with fal's download_model_weights", where("weights")))
     if config.model:
-        found.append(Finding("C2F005", f"`model: {config.model}` (registry name) is ignored",
-                             where("model"), "info"))
+        found.append(Finding(Code.REGISTRY_NAME, f"`model: {config.model}` (registry name) is ignored",
+                             where("model")))
     if config.environment:
-        found.append(Finding("C2F006", "cog.yaml `environment` is set on the runner before the model "
-                             "code loads", where("environment"), "info"))
+        found.append(Finding(Code.ENVIRONMENT, "cog.yaml `environment` is set on the runner before the model "
+                             "code loads", where("environment")))
     if config.concurrency_max:
         found.append(Finding(
-            "C2F007", f"concurrency.max {config.concurrency_max} → max_multiplexing "
-            f"{config.concurrency_max}", where("concurrency"), "info"))
+            Code.CONCURRENCY, f"concurrency.max {config.concurrency_max} → max_multiplexing "
+            f"{config.concurrency_max}", where("concurrency")))
     if mode == "app":
         dropped = {"build.system_packages": config.system_packages, "build.run": config.run,
                    "build.pre_install": config.pre_install}
         for key, value in dropped.items():
             if value:
                 found.append(Finding(
-                    "C2F043", f"`{key}` ({len(value)} item(s)) is not reproduced in app mode: fal installs "
+                    Code.BUILD_STEPS_DROPPED,
+                    f"`{key}` ({len(value)} item(s)) is not reproduced in app mode: fal installs "
                     "only Python requirements — use `--mode container` if the model needs it",
-                    where(key), "todo"))
+                    where(key)))
         for name, value in config.environment.items():
             if value.startswith("/src"):
                 found.append(Finding(
-                    "C2F044", f"`{name}={value}` points into /src, Cog's code folder: on fal it is set to "
+                    Code.ENVIRONMENT_UNDER_SRC,
+                    f"`{name}={value}` points into /src, Cog's code folder: on fal it is set to "
                     "the same place in the app's folder (consider /data for caches that should persist)",
-                    where("environment"), "info"))
+                    where("environment")))
     entry = project.predictor
     if entry.uses_metrics:
         found.append(Finding(
-            "C2F008", "the model records metrics (current_scope().record_metric / emit_metric): they "
+            Code.METRICS, "the model records metrics (current_scope().record_metric / emit_metric): they "
             "are accepted and dropped, unless --billing-metric NAME bills requests by one of them",
-            entry.location, "info"))
+            entry.location))
     return found
 
 
@@ -179,8 +184,8 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
                 source = parse_source(path, relative)
             except CogProjectError as exc:
                 findings.append(Finding(
-                    "C2F031", f"not rewritten, shipped as is: {exc.message}",
-                    Location(relative, exc.line or 1), "warning"))
+                    Code.UNPARSABLE_FILE, f"not rewritten, shipped as is: {exc.message}",
+                    Location(relative, exc.line or 1)))
                 out[relative] = data
                 continue
         context = RewriteContext(

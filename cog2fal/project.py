@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cog2fal.codes import Code, Severity
+
 
 class _Missing:
     """Marks a field without a default (required), distinct from a default of None."""
@@ -43,12 +45,15 @@ class Location:
 class Finding:
     """Something the user must look at: a TODO left in code, a reported setting, a guess."""
 
-    code: str  # stable ID such as C2F101, documented in docs/mapping.md
+    code: Code  # its severity comes with it: one code, one severity (cog2fal/codes.py)
     message: str
     location: Location | None = None
-    severity: Literal["todo", "warning", "info"] = "warning"
+    severity: Severity = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.code.severity is None:
+            raise ValueError(f"{self.code} is a rule ID, not a finding code")
+        self.severity = self.code.severity
         # One line always: messages quote source code, which may span lines.
         self.message = " ".join(self.message.split())
 

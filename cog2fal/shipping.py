@@ -6,6 +6,7 @@ import fnmatch
 import os
 from pathlib import Path
 
+from cog2fal.codes import Code
 from cog2fal.project import Finding, Location
 
 _ALWAYS_SKIP_DIRS = {".git", ".cog", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache",
@@ -60,9 +61,10 @@ def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None
                 continue
             if path.stat().st_size > _LARGE:
                 findings.append(Finding(
-                    "C2F030", f"`{relative}` is {path.stat().st_size // 2**20} MB; it is uploaded with "
+                    Code.LARGE_FILE,
+                    f"`{relative}` is {path.stat().st_size // 2**20} MB; it is uploaded with "
                     "every deploy — consider downloading it in setup() instead",
-                    Location(relative, 1), "warning"))
+                    Location(relative, 1)))
             files.append(relative)
     return sorted(files)
 

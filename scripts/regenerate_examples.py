@@ -1,7 +1,10 @@
 """Regenerate every converted example and the docs made from real command output.
 
-    /work/venvs/dev/bin/python scripts/regenerate_examples.py           # rewrite the files
-    /work/venvs/dev/bin/python scripts/regenerate_examples.py --check   # exit 1 if any is stale
+    python scripts/regenerate_examples.py           # rewrite the files
+    python scripts/regenerate_examples.py --check   # exit 1 if any is stale
+
+Any `python` will do: when it lacks cog2fal's dependencies, the script runs itself again with the
+tool environment that scripts/envs.sh builds and caches (the one scripts/test.sh uses).
 
 What it writes (nothing else):
 
@@ -14,8 +17,8 @@ What it writes (nothing else):
   the real command output and real `diff -u` output (directives: see `Walkthrough`);
 - `docs/cli.md` from the real `cog2fal <command> --help` outputs (COLUMNS=100);
 - the generated sections of `docs/mapping.md` (between `<!-- generated: X -->` and
-  `<!-- end generated -->`): the rewrite rules from their registry, and the finding codes read
-  from cog2fal's source with `ast`, each with the one-line meaning kept in `FINDING_MEANINGS` below.
+  `<!-- end generated -->`): the rewrite rules from their registry, and the finding codes from
+  the code registry, cog2fal/codes.py.
 
 tests/test_examples.py runs `generate()` and fails on any byte difference.
 The cog2fal that runs is the one of this checkout (PYTHONPATH), whatever venv is used.
@@ -24,6 +27,8 @@ The cog2fal that runs is the one of this checkout (PYTHONPATH), whatever venv is
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 import json
 import os
 import re
@@ -43,51 +48,7 @@ TEMPLATES = WALKTHROUGHS / "_templates"
 MAPPING = ROOT / "docs" / "mapping.md"
 CLI_DOC = ROOT / "docs" / "cli.md"
 COMMANDS = ["convert", "inspect", "dockerfile", "verify"]
-CODE_RE = re.compile(r"^C2F\d{3}$")
-RERUN = "/work/venvs/dev/bin/python scripts/regenerate_examples.py"
-
-# One line per finding code: what it means for the user. The code, its severity, where it is
-# raised and its message are read from the source; a code without a meaning here fails the
-# script (and tests/test_examples.py), so new codes get documented.
-FINDING_MEANINGS = {
-    "C2F001": "`build.python_version` is not an app option: fal runs the interpreter version of the "
-              "machine that runs `fal deploy`",
-    "C2F002": "the 2021 cog.yaml format (`model:` + `environment:`) was read",
-    "C2F003": "a cog.yaml key with no fal equivalent was ignored",
-    "C2F004": "Cog-managed `weights:` are not converted: download them in `setup()`",
-    "C2F005": "the `model:` registry name is ignored",
-    "C2F006": "cog.yaml `environment` is applied on the runner before the model code is imported",
-    "C2F007": "`concurrency.max` became `max_multiplexing`",
-    "C2F008": "the model records metrics; they are collected per request, `--billing-metric` bills by one",
-    "C2F010": "an editable install (`-e`) in the requirements was dropped: the code ships as files",
-    "C2F011": "`cog` / `coglet` removed from the requirements",
-    "C2F012": "a `pydantic` / `fastapi` pin removed: fal installs the versions its SDK needs",
-    "C2F020": "`train:` names a file that is not in the project: no `/train` endpoint",
-    "C2F030": "a file over 100 MB is uploaded with every deploy",
-    "C2F031": "a Python file cog2fal cannot parse is shipped unchanged (its Cog imports too)",
-    "C2F032": "`sys.path` gets a folder above the Cog project, which is not shipped",
-    "C2F033": "app mode: `sys.path` gets an absolute folder only a build step creates (a clone)",
-    "C2F040": "container mode: the project's own `requirements.txt` is replaced by the regenerated one",
-    "C2F041": "`build.run` uses build secrets: supply them when fal builds the image",
-    "C2F205": "an import of a Cog name with no stand-in in cog2fal_runtime: replace it",
-    "C2F042": "container mode: how the Dockerfile was made, and how many lines changed",
-    "C2F043": "app mode: `system_packages`, `build.run` or `pre_install` not reproduced",
-    "C2F044": "app mode: an `environment` value under Cog's /src, set relative to the app's folder instead",
-    "C2F101": "an input without a type annotation (or a typed default) is published as a string",
-    "C2F102": "an unknown `@cog.input` option was ignored",
-    "C2F103": "`default_factory`: the input is published optional; the factory runs in the model code",
-    "C2F104": "`Input(accept=...)` has no fal equivalent and was dropped",
-    "C2F105": "a default computed at run time: the input is published optional, the code keeps its default",
-    "C2F106": "`choices` cog2fal cannot compute statically (or not str/int): published without an enum",
-    "C2F107": "another `Input()` keyword cog2fal cannot compute statically: published without it",
-    "C2F108": "an input type cog2fal does not know: published as `Any`",
-    "C2F109": "an input annotated with `pathlib.Path` is treated as Cog's file `Path`",
-    "C2F110": "a class with both `predict()` and `run()`: `predict()` is served",
-    "C2F111": "`setup(weights)` gets the `COG_WEIGHTS` environment variable on the runner, as under Cog",
-    "C2F112": "`predict()` without a return annotation: the output is published as any JSON value",
-    "C2F113": "an output type cog2fal does not know: published as any JSON value",
-}
-
+RERUN = "python scripts/regenerate_examples.py"
 
 # --------------------------------------------------------------------------- running commands
 
@@ -426,94 +387,21 @@ def cli_doc(scratch: Path) -> str:
 # --------------------------------------------------------------------------- docs/mapping.md
 
 
-@dataclass
-class FindingUse:
-    code: str
-    severity: str
-    file: str
-    message: str
-
-
-def _message_template(node: ast.expr | None) -> str:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "…" for v in node.values)
-    return "…"
-
-
-def finding_uses(package: Path | None = None) -> tuple[list[FindingUse], set[str], set[str]]:
-    """Findings raised in cog2fal's source: (uses, every code string in the source, rule IDs)."""
-    package = package or ROOT / "cog2fal"
-    uses: list[FindingUse] = []
-    every: set[str] = set()
-    rules: set[str] = set()
-    for path in sorted(package.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        relative = path.relative_to(ROOT).as_posix()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE_RE.match(node.value):
-                every.add(node.value)
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                    isinstance(node.targets[0], ast.Name) and node.targets[0].id == "id" and \
-                    isinstance(node.value, ast.Constant) and CODE_RE.match(str(node.value.value)):
-                rules.add(str(node.value.value))
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            called = func.id if isinstance(func, ast.Name) else \
-                func.attr if isinstance(func, ast.Attribute) else ""
-            if called not in ("Finding", "warn", "todo"):
-                continue
-            # Finding(code, message, location=None, severity="warning"); warn(code, message, node);
-            # todo(code, message, text)
-            names = ["code", "message", "location", "severity"] if called == "Finding" else \
-                ["code", "message", "node"]
-            arguments = dict(zip(names, node.args, strict=False))
-            arguments.update({k.arg: k.value for k in node.keywords if k.arg})
-            if "code" not in arguments:
-                continue
-            codes = sorted({n.value for n in ast.walk(arguments["code"]) if isinstance(n, ast.Constant)
-                            and isinstance(n.value, str) and CODE_RE.match(n.value)})
-            severity_node = arguments.get("severity")
-            if severity_node is None:
-                severity = "todo" if called == "todo" else "warning"
-            elif isinstance(severity_node, ast.Constant):
-                severity = str(severity_node.value)
-            else:
-                severity = "varies"
-            message = _message_template(arguments.get("message"))
-            for code in codes:
-                uses.append(FindingUse(code, severity, relative, message))
-    return uses, every, rules
-
-
-def undocumented_codes() -> tuple[set[str], set[str]]:
-    """(codes used in the source with no meaning here, meanings for codes no longer used)."""
-    uses, every, rules = finding_uses()
-    used = {u.code for u in uses} | (every - rules)
-    return used - set(FINDING_MEANINGS), set(FINDING_MEANINGS) - used
+def _package(module: str):
+    """A module of this checkout's cog2fal (the script also runs where cog2fal is not installed)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        return importlib.import_module(module)
+    finally:
+        sys.path.remove(str(ROOT))
 
 
 def findings_table() -> str:
-    uses, every, rules = finding_uses()
-    missing, stale = undocumented_codes()
-    if missing or stale:
-        raise SystemExit(
-            f"scripts/regenerate_examples.py FINDING_MEANINGS: add a one-line meaning for "
-            f"{sorted(missing)}; remove {sorted(stale)}")
-    by_code: dict[str, list[FindingUse]] = {}
-    for use in uses:
-        by_code.setdefault(use.code, []).append(use)
-    rows = ["| code | severity | meaning | raised in | message (`…` is filled in at run time) |",
-            "|---|---|---|---|---|"]
-    for code in sorted(FINDING_MEANINGS):
-        found = by_code.get(code, [])
-        severities = "/".join(dict.fromkeys(u.severity for u in found)) or "?"
-        files = ", ".join(f"[`{f}`](../{f})" for f in dict.fromkeys(u.file for u in found))
-        messages = " / ".join(dict.fromkeys(u.message for u in found))
-        rows.append(f"| `{code}` | {severities} | {FINDING_MEANINGS[code]} | {files} | "
-                    f"{_cell(messages)} |")
+    codes = _package("cog2fal.codes")
+    rows = ["| code | severity | headline | meaning |", "|---|---|---|---|"]
+    for code in codes.findings():
+        headline = f"{code.headline} (retired)" if code.retired else code.headline
+        rows.append(f"| `{code.value}` | {code.severity} | {_cell(headline)} | {_cell(code.explanation)} |")
     return "\n".join(rows)
 
 
@@ -522,20 +410,17 @@ def _cell(text: str) -> str:
 
 
 def rules_table() -> str:
-    sys.path.insert(0, str(ROOT))
-    try:
-        from cog2fal.writing.rewrites import registered_rules
-    finally:
-        sys.path.remove(str(ROOT))
+    registered_rules = _package("cog2fal.writing.rewrites").registered_rules
     rows = ["| ID | rule | module | what it does |", "|---|---|---|---|"]
     for order, rule in enumerate(registered_rules(), 1):
         module = sys.modules[rule.__module__]
         doc = (module.__doc__ or "").strip()
         paragraphs = doc.split("\n\n")
-        first = paragraphs[0].split(":", 1)[-1].strip().rstrip(".")
+        first = paragraphs[0].strip().rstrip(".")
+        first = first[:1].lower() + first[1:]  # the docstring's sentence continues the row
         rest = " ".join(p.replace("\n", " ") for p in paragraphs[1:])
         path = Path(module.__file__ or "").resolve().relative_to(ROOT).as_posix()
-        rows.append(f"| `{rule.id}` | {order}. {_cell(rule.summary)} | [`{Path(path).name}`](../{path}) | "
+        rows.append(f"| `{rule.id.value}` | {order}. {_cell(rule.summary)} | [`{Path(path).name}`](../{path}) | "
                     f"{_cell(first.replace(chr(10), ' '))}. {_cell(rest)} |")
     return "\n".join(rows)
 
@@ -625,12 +510,33 @@ def write(generated: Generated) -> list[str]:
     return changed
 
 
+_DEPENDENCIES = ("libcst", "typer", "rich", "yaml", "packaging")
+_REEXEC = "COG2FAL_REGENERATE_TOOL_ENV"  # set when this script already runs in the tool environment
+
+
+def ensure_environment(argv: list[str]) -> None:
+    """Run again with scripts/envs.sh's tool environment when this Python lacks cog2fal's dependencies."""
+    missing = [name for name in _DEPENDENCIES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    if os.environ.get(_REEXEC):
+        raise SystemExit(f"{sys.executable} lacks {', '.join(missing)} even in the tool environment")
+    done = subprocess.run(["bash", "-c", 'source scripts/envs.sh && tool_env'], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise SystemExit(f"{sys.executable} lacks {', '.join(missing)}, and scripts/envs.sh could not "
+                         f"provide the tool environment:\n{done.stderr}")
+    python = str(Path(done.stdout.strip().splitlines()[-1]) / "bin" / "python")
+    os.execve(python, [python, str(Path(__file__).resolve()), *argv], {**os.environ, _REEXEC: "1"})
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     unknown = [a for a in argv if a != "--check"]
     if unknown:
         print(__doc__)
         return 2
+    ensure_environment(argv)
     generated = generate()
     if check:
         problems = differences(generated)

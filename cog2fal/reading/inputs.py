@@ -12,6 +12,7 @@ from typing import Any
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import MISSING, Finding, InputField, Location, TypeRef
 from cog2fal.reading.annotations import AnnotationResolver
@@ -111,8 +112,8 @@ class InputReader:
             inferred = self._type_of_default(param.default)
             if inferred is None:
                 self.findings.append(Finding(
-                    "C2F101", f"input `{name}` has no type annotation; published as a string",
-                    where, "warning"))
+                    Code.UNTYPED_INPUT, f"input `{name}` has no type annotation; published as a string",
+                    where))
             field = InputField(name=name, type=inferred or TypeRef("str"), location=where)
         call = param.default if is_input_call(param.default, self.bindings) else \
             shared_input(param.default, self.source, self.bindings)
@@ -161,8 +162,9 @@ class InputReader:
         for key in keywords:
             if key not in _LEGACY_KEYWORDS:
                 self.findings.append(Finding(
-                    "C2F102", f"`@cog.input({name!r}, {key}=...)` is not a Cog option; ignored",
-                    where, "warning"))
+                    Code.UNKNOWN_LEGACY_OPTION,
+                    f"`@cog.input({name!r}, {key}=...)` is not a Cog option; ignored",
+                    where))
         self._check_type(field)
         return field
 
@@ -179,15 +181,16 @@ class InputReader:
             elif key == "default_factory":
                 factory = self.source.code(value)
                 self.findings.append(Finding(
-                    "C2F103", f"`default_factory` of input `{field.name}` cannot be published in a "
+                    Code.DEFAULT_FACTORY,
+                    f"`default_factory` of input `{field.name}` cannot be published in a "
                     f"schema: the input is optional, and when it is left out `predict()` calls "
-                    f"`{factory}()` on each request, as Cog did", self.location(value), "warning"))
+                    f"`{factory}()` on each request, as Cog did", self.location(value)))
                 field.default_source = factory + "()"
                 field.default_factory = factory
             elif key == "accept":
                 self.findings.append(Finding(
-                    "C2F104", f"`accept=` of input `{field.name}` has no fal equivalent; dropped",
-                    self.location(value), "info"))
+                    Code.ACCEPT_DROPPED, f"`accept=` of input `{field.name}` has no fal equivalent; dropped",
+                    self.location(value)))
             else:
                 raise CogProjectError(f"Input() got an unexpected keyword argument {key!r}",
                                       self.source.display, self.source.line_of(value))
@@ -204,9 +207,10 @@ class InputReader:
         if value is MISSING or not is_json_value(value):
             field.default_source = self.source.code(node)
             self.findings.append(Finding(
-                "C2F105", f"default of input `{field.name}` (`{field.default_source}`) is computed "
+                Code.RUNTIME_DEFAULT,
+                f"default of input `{field.name}` (`{field.default_source}`) is computed "
                 "at run time; the published input is optional and the model code keeps its default",
-                self.location(node), "todo"))
+                self.location(node)))
             return
         field.default = value
 
@@ -216,10 +220,10 @@ class InputReader:
         except NotFoldable as exc:
             what = "choices" if key == "choices" else f"`{key}`"
             self.findings.append(Finding(
-                "C2F106" if key == "choices" else "C2F107",
+                Code.CHOICES_NOT_STATIC if key == "choices" else Code.KEYWORD_NOT_STATIC,
                 f"{what} of input `{field.name}` (`{self.source.code(node)}`) cannot be computed "
                 f"statically ({exc}); published without it — add it to the Input model by hand",
-                self.location(node), "todo"))
+                self.location(node)))
             return
         if key == "choices":
             try:
@@ -228,14 +232,15 @@ class InputReader:
                 value = None
             if value is not None and not value:  # `Literal[]` is no type: nothing to choose from
                 self.findings.append(Finding(
-                    "C2F106", f"choices of input `{field.name}` are empty; published without them",
-                    self.location(node), "todo"))
+                    Code.CHOICES_NOT_STATIC,
+                    f"choices of input `{field.name}` are empty; published without them",
+                    self.location(node)))
                 return
             if value is None or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
                                         for v in value):
                 self.findings.append(Finding(
-                    "C2F106", f"choices of input `{field.name}` are not strings or integers; "
-                    "published without them", self.location(node), "todo"))
+                    Code.CHOICES_NOT_STATIC, f"choices of input `{field.name}` are not strings or integers; "
+                    "published without them", self.location(node)))
                 return
             field.choices = list(dict.fromkeys(value))
         elif key == "description":
@@ -256,10 +261,11 @@ class InputReader:
         inner = field.type.inner.kind if kind in ("list", "optional") else None
         if kind == "unknown" or inner == "unknown":
             self.findings.append(Finding(
-                "C2F108", f"type `{field.type.describe()}` of input `{field.name}` is not a Cog "
+                Code.UNKNOWN_INPUT_TYPE,
+                f"type `{field.type.describe()}` of input `{field.name}` is not a Cog "
                 "input type cog2fal knows; published as `Any` — check the Input model",
-                field.location, "todo"))
+                field.location))
         if field.type.name == "pathlib" or (inner == "path" and field.type.inner.name == "pathlib"):
             self.findings.append(Finding(
-                "C2F109", f"input `{field.name}` is annotated with pathlib's `Path`, not Cog's; "
-                "treated as a file URL like `cog.Path`", field.location, "warning"))
+                Code.PATHLIB_INPUT, f"input `{field.name}` is annotated with pathlib's `Path`, not Cog's; "
+                "treated as a file URL like `cog.Path`", field.location))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig, Entrypoint, Finding, Location, ModelField, OutputModel, TypeRef
 from cog2fal.reading.annotations import AnnotationResolver
@@ -197,8 +198,8 @@ class PredictorAnalyzer:
         if len(present) > 1 and not legacy:
             # Cog ≥ 0.20 refuses both; older Cog used predict(). Prefer the one defined lowest.
             self.findings.append(Finding(
-                "C2F110", f"class `{name}` defines both `predict()` and `run()`; `predict()` is "
-                "converted", Location(self.source.display, self.source.line_of(target)), "warning"))
+                Code.PREDICT_AND_RUN, f"class `{name}` defines both `predict()` and `run()`; `predict()` is "
+                "converted", Location(self.source.display, self.source.line_of(target))))
         method = methods[present[0]]
         entry = self._entrypoint(method, target, role, "class", bindings=self.bindings_at(target),
                                  legacy=legacy)
@@ -211,10 +212,10 @@ class PredictorAnalyzer:
             if params:
                 entry.setup_weights = params[0].name.value
                 self.findings.append(Finding(
-                    "C2F111", f"`setup({entry.setup_weights}=...)` receives the weights named by "
+                    Code.SETUP_WEIGHTS, f"`setup({entry.setup_weights}=...)` receives the weights named by "
                     "the COG_WEIGHTS environment variable on the runner (a downloaded Path for a "
                     "URL), as under Cog; set it as a fal secret or app environment to use it",
-                    Location(self.source.display, self.source.line_of(setup)), "info"))
+                    Location(self.source.display, self.source.line_of(setup))))
         return entry
 
     def _assigned_method(self, chain: list[cst.ClassDef], wanted: tuple[str, ...]) -> tuple[str, int] | None:
@@ -276,12 +277,12 @@ class PredictorAnalyzer:
         )
         if returns is None and not legacy:
             self.findings.append(Finding(
-                "C2F112", f"`{func.name.value}()` has no return annotation; the output is "
-                "published as any JSON value", entry.location, "warning"))
+                Code.UNTYPED_OUTPUT, f"`{func.name.value}()` has no return annotation; the output is "
+                "published as any JSON value", entry.location))
         elif output.kind == "unknown" or (output.args and output.inner.kind == "unknown"):
             self.findings.append(Finding(
-                "C2F113", f"output type `{output.describe()}` is not one cog2fal knows; "
-                "published as any JSON value", entry.location, "todo"))
+                Code.UNKNOWN_OUTPUT_TYPE, f"output type `{output.describe()}` is not one cog2fal knows; "
+                "published as any JSON value", entry.location))
         self._collect_models(output, entry)
         return entry
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import Finding, Location, Project
 from cog2fal.reading.config import find_config, read_config, split_ref
@@ -38,8 +39,8 @@ def read_project(model_dir: Path, sources: dict[str, SourceFile] | None = None) 
         file, name = split_ref(config.train, config, "train")
         if not (root / file).is_file():
             findings.append(Finding(
-                "C2F020", f"`train: {config.train}` names a file that is not in the project; "
-                "no /train endpoint", Location(config.path, config.line_of("train") or 1), "warning"))
+                Code.MISSING_TRAIN_FILE, f"`train: {config.train}` names a file that is not in the project; "
+                "no /train endpoint", Location(config.path, config.line_of("train") or 1)))
         else:
             source = _source(root, file, config.path, config.line_of("train"), sources)
             trainer = PredictorAnalyzer(source, config, findings).analyze(name, "train")

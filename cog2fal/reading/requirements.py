@@ -14,6 +14,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig, Finding, Location
 
@@ -99,19 +100,21 @@ def read_requirements(root: Path, config: CogConfig) -> Requirements:
         location = Location(file, line)
         if text.startswith("-e ") or text in ("-e .", "."):
             result.removed.append(Finding(
-                "C2F010", f"editable install `{text}` dropped; the project's code ships as files",
-                location, "info"))
+                Code.EDITABLE_INSTALL,
+                f"editable install `{text}` dropped; the project's code ships as files",
+                location))
             continue
         parsed = _parse_line(text, location)
         if parsed.name in COG_RUNTIME:
             result.removed.append(Finding(
-                "C2F011", f"`{text}` removed: the fal app does not need Cog's runtime",
-                location, "info"))
+                Code.COG_REQUIREMENT, f"`{text}` removed: the fal app does not need Cog's runtime",
+                location))
             continue
         if parsed.name in FAL_PINNED and parsed.requirement is not None and parsed.requirement.specifier:
             result.removed.append(Finding(
-                "C2F012", f"`{text}` removed: fal pins {parsed.name} to the deploying machine's "
-                f"version; check the model works with pydantic 2", location, "warning"))
+                Code.FAL_PINNED_REQUIREMENT,
+                f"`{text}` removed: fal pins {parsed.name} to the deploying machine's "
+                f"version; check the model works with pydantic 2", location))
             continue
         result.lines.append(parsed)
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from cog2fal.codes import Code
 from cog2fal.project import Finding, Location
 from cog2fal.reading.folding import Folder, NotFoldable
 from cog2fal.reading.predictor import module_constants
@@ -32,11 +33,13 @@ def sys_path_findings(source: SourceFile, mode: str) -> list[Finding]:
         where = Location(source.display, source.text.count("\n", 0, match.start()) + 1)
         if target.startswith(".."):
             findings.append(Finding(
-                "C2F032", f"`sys.path` gets `{target}`, a folder above the Cog project: it is not "
-                "shipped; copy what the model needs into the project", where, "todo"))
+                Code.SYS_PATH_OUTSIDE,
+                f"`sys.path` gets `{target}`, a folder above the Cog project: it is not "
+                "shipped; copy what the model needs into the project", where))
         elif target.startswith("/") and not target.startswith(("/src", "/tmp")) and mode == "app":
             findings.append(Finding(
-                "C2F033", f"`sys.path` gets `{target}`, which only a build step creates; app mode runs "
+                Code.SYS_PATH_BUILT,
+                f"`sys.path` gets `{target}`, which only a build step creates; app mode runs "
                 "no build steps — use `--mode container`, or clone it in setup() "
-                "(fal.toolkit.clone_repository)", where, "todo"))
+                "(fal.toolkit.clone_repository)", where))
     return findings

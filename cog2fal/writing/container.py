@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cog2fal.codes import Code
 from cog2fal.project import Finding, Location
 from cog2fal.writing.dockerfile import REQUIREMENTS_FILE, fal_container_dockerfile
 
@@ -37,20 +38,21 @@ def apply_container_mode(conversion: Conversion, root: Path, options: ConvertOpt
         original = conversion.files.get(REQUIREMENTS_FILE)
         if original is not None and original.decode("utf-8", "replace") != result.requirements_txt:
             conversion.findings.append(Finding(
-                "C2F040", f"the project's own {REQUIREMENTS_FILE} is replaced in the output by the one "
-                "the image installs (regenerated from cog.yaml)", Location(REQUIREMENTS_FILE, 1), "info"))
+                Code.REQUIREMENTS_REPLACED,
+                f"the project's own {REQUIREMENTS_FILE} is replaced in the output by the one "
+                "the image installs (regenerated from cog.yaml)", Location(REQUIREMENTS_FILE, 1)))
         conversion.files[REQUIREMENTS_FILE] = result.requirements_txt.encode("utf-8")
     for item in config.run:
         if any(m.get("type") == "secret" for m in item.mounts):
             ids = ", ".join(m.get("id", "?") for m in item.mounts if m.get("type") == "secret")
             conversion.findings.append(Finding(
-                "C2F041", f"build secret(s) {ids} are needed at image build time: pass them with "
+                Code.BUILD_SECRETS, f"build secret(s) {ids} are needed at image build time: pass them with "
                 "ContainerImage(secrets=...) or your fal build settings",
-                Location(config.path, config.line_of("build.run") or 1), "todo"))
+                Location(config.path, config.line_of("build.run") or 1)))
     conversion.findings.append(Finding(
-        "C2F042", f"Dockerfile {_origin(result.source)}; "
+        Code.DOCKERFILE, f"Dockerfile {_origin(result.source)}; "
         f"{len(result.changes)} line(s) removed, changed or added (see the Dockerfile section)",
-        Location(config.path, 1), "info"))
+        Location(config.path, 1)))
 
 
 def _origin(source: str) -> str:

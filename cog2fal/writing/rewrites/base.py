@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.project import Entrypoint, Finding, Location
 from cog2fal.reading.bindings import Bindings, bindings_before
 from cog2fal.reading.source import SourceFile
@@ -85,16 +86,16 @@ class RewriteContext:
             self._bindings = bindings_before(self.source.module)
         return self._bindings
 
-    def warn(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
+    def warn(self, code: Code, message: str, node: cst.CSTNode | None = None) -> None:
         line = self.source.line_of(node) if node is not None else 1
         self.warnings.append(Finding(code, message, Location(self.source.display, line)))
 
-    def todo(self, code: str, message: str, text: str) -> None:
+    def todo(self, code: Code, message: str, text: str) -> None:
         """Something a late rule cannot mark in the code any more: reported in MIGRATION.md, at
         the first line of the original source that holds `text`."""
         lines = self.source.text.splitlines()
         line = next((n for n, content in enumerate(lines, 1) if text in content), 1)
-        finding = Finding(code, message, Location(self.source.display, line), "todo")
+        finding = Finding(code, message, Location(self.source.display, line))
         if finding not in self.warnings:
             self.warnings.append(finding)
 
@@ -102,7 +103,7 @@ class RewriteContext:
 class Rule(cst.CSTTransformer):
     """A rewrite; subclasses register themselves in definition order."""
 
-    id: ClassVar[str]
+    id: ClassVar[Code]
     summary: ClassVar[str]
     _holders: ClassVar[tuple[type[cst.CSTNode], ...] | None] = None  # per subclass: _holders_to_open
 

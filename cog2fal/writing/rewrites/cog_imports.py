@@ -1,4 +1,4 @@
-"""C2F204: imports of `cog` → the standard library or the shipped `cog2fal_runtime` module.
+"""Imports of `cog` → the standard library or the shipped `cog2fal_runtime` module.
 
 `cog.Path` becomes `pathlib.Path` (Cog's was a subclass); the rest of Cog's names that the code
 still uses after the other rules come from `cog2fal_runtime`. Names no longer used are dropped.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.reading.bindings import canonical, dotted_name
 from cog2fal.writing.rewrites.base import RewriteContext, Rule
 
@@ -37,7 +38,7 @@ def _import_from(module: str, names: list[tuple[str, str | None]]) -> cst.Import
 
 
 class CogImports(Rule):
-    id = "C2F204"
+    id = Code.RULE_COG_IMPORTS
     summary = "import Cog's names from pathlib or the shipped cog2fal_runtime module"
 
     def __init__(self, context: RewriteContext):
@@ -89,7 +90,8 @@ class CogImports(Rule):
                                                          (RUNTIME_MODULE, name))
                 if target_module == RUNTIME_MODULE and name not in RUNTIME_NAMES:
                     self.context.todo(
-                        "C2F205", f"`{module}.{name}` has no stand-in outside Cog: this import fails on "
+                        Code.NO_RUNTIME_STAND_IN,
+                        f"`{module}.{name}` has no stand-in outside Cog: this import fails on "
                         "the runner until you replace it", name)
                 groups.setdefault(target_module, []).append((target_name, local))
             return [_import_from(mod, names) for mod, names in groups.items()]

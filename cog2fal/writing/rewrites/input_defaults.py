@@ -1,4 +1,4 @@
-"""C2F201: `x: T = Input(default=v, ...)` → `x: T = v` in the entrypoint's signature.
+"""`x: T = Input(default=v, ...)` → `x: T = v` in the entrypoint's signature.
 
 Cog's first positional argument is the default. `Input()` without a default leaves a required
 parameter; `Input(default=None)` on a non-Optional type becomes `Optional[T] = None`, as that
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.project import Entrypoint
 from cog2fal.reading.inputs import is_ellipsis, is_input_call, shared_input, split_input_call
 from cog2fal.writing.rewrites.base import RewriteContext
@@ -28,7 +29,7 @@ def optional_name(context: RewriteContext) -> cst.BaseExpression:
 
 
 class InputDefaults(SignatureRule):
-    id = "C2F201"
+    id = Code.RULE_INPUT_DEFAULTS
     summary = "replace Input(...) defaults in predict()/run()/train() by plain Python defaults"
 
     def rewrite_function(self, entry: Entrypoint, node: cst.FunctionDef) -> cst.FunctionDef:

@@ -1,4 +1,4 @@
-"""C2F202: the 2021 `@cog.input("name", default=..., help=...)` decorators → plain defaults.
+"""The 2021 `@cog.input("name", default=..., help=...)` decorators → plain defaults.
 
 The decorators are removed from the entrypoint method; a decorator's default becomes the
 parameter's default (`default=None` stays `None`, the input was optional).
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.project import Entrypoint
 from cog2fal.writing.rewrites.base import RewriteContext
 from cog2fal.writing.rewrites.signatures import SignatureRule, keep_signature_legal
 
 
 class LegacyInputs(SignatureRule):
-    id = "C2F202"
+    id = Code.RULE_LEGACY_INPUTS
     summary = "remove @cog.input decorators, moving their defaults into the signature"
 
     @classmethod

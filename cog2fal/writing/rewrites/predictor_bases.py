@@ -1,4 +1,4 @@
-"""C2F203: `class Predictor(BasePredictor)` → `class Predictor:`.
+"""`class Predictor(BasePredictor)` → `class Predictor:`.
 
 Cog's base classes only marked the class for Cog's loader. A class that calls `super()` or
 Cog's `self.record_metric` keeps a base, imported from the shipped runtime module instead.
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.writing.rewrites.base import Rule
 
 PREDICTOR_BASES = {"cog.BasePredictor", "cog.BaseRunner", "cog.Predictor", "cog.Model"}
 
 
 class PredictorBases(Rule):
-    id = "C2F203"
+    id = Code.RULE_PREDICTOR_BASES
     summary = "drop Cog's predictor base classes"
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:

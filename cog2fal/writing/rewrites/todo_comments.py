@@ -1,4 +1,4 @@
-"""C2F200: a `# TODO(cog2fal): ...` comment above each place that needs a hand.
+"""A `# TODO(cog2fal): ...` comment above each place that needs a hand.
 
 Runs first, on the original tree, so that findings' line numbers still point at their nodes.
 A comment already present (a second conversion of converted code) is not added again.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
 from cog2fal.writing.rewrites.base import RewriteContext, Rule
 from cog2fal.writing.rewrites.statements import statement_fields
 
@@ -35,7 +36,7 @@ def _innermost_statements(context: RewriteContext, lines: set[int]) -> dict[int,
 
 
 class TodoComments(Rule):
-    id = "C2F200"
+    id = Code.RULE_TODO_COMMENTS
     summary = "mark what cannot be converted automatically with a TODO(cog2fal) comment"
 
     @classmethod
