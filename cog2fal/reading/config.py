@@ -14,13 +14,6 @@ import yaml
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig, RunCommand
 
-BUILD_KEYS = {
-    "gpu", "python_version", "python_requirements", "python_packages", "system_packages", "run",
-    "pre_install", "cuda", "cudnn", "sdk_version",
-}
-# Keys Cog accepted at some point that carry nothing a fal app can use; reported, not fatal.
-LEGACY_BUILD_KEYS = {"python_extra_index_urls", "python_find_links", "fast", "cog_runtime",
-                     "python_overrides"}
 TOP_KEYS = {"build", "predict", "run", "train", "image", "model", "concurrency", "environment",
             "weights"}
 LEGACY_TOP_KEYS = {"examples", "tests"}

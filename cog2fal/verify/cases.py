@@ -102,10 +102,6 @@ def load_case_files(paths: list[Path] | list[tuple[Path, dict[str, Any]]],
     return cases
 
 
-def load_case_file(path: Path, input_schema: Mapping[str, Any]) -> Case:
-    return make_case(path, _read(path), input_schema)
-
-
 def make_case(path: Path, data: dict[str, Any], input_schema: Mapping[str, Any]) -> Case:
     properties = input_schema.get("properties", {})
     if set(data) == {"input"} and isinstance(data["input"], dict) and "input" not in properties:

@@ -141,9 +141,7 @@ class FalServer:
             return Outcome.failure(status, raw.decode("utf-8", "replace")[:2000])
         if error is not None:
             return Outcome.failure(status, error + _traceback_hint(self.log))
-        outcome = Outcome.success(events)
-        outcome.events = events
-        return outcome
+        return Outcome.success(events)
 
     def stop(self) -> None:
         processes.stop(self.process)

@@ -13,7 +13,6 @@ class Outcome:
     status: int = 200  # HTTP status
     error: str | None = None
     invalid_input: bool = False  # rejected by input validation (422), not failed while running
-    events: list[Any] | None = None  # streamed items, for streaming endpoints
 
     @classmethod
     def success(cls, value: Any) -> Outcome:

@@ -166,11 +166,11 @@ def test_case_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
     with pytest.raises(CogProjectError, match="JSON object"):
-        cases.load_case_file(bad, schema)
+        cases.load_case_files([bad], schema)
     broken = tmp_path / "broken.json"
     broken.write_text('{"a": ')
     with pytest.raises(CogProjectError) as error:
-        cases.load_case_file(broken, schema)
+        cases.load_case_files([broken], schema)
     assert str(error.value).startswith(f"{broken}:1: not valid JSON")
 
 
