@@ -15,7 +15,7 @@ Figures:
 The batch and the outputs live in /dev/shm when the machine has it (see `memory_folder`);
 removing a run's outputs happens between runs, untimed.
 
-Target (SPEC 6): the batch in at most twice the floor.
+Target: the batch in at most twice the floor.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_help.py [--runs N]
 
-Target (SPEC 6): under 0.3 s. For where the time goes: `python -X importtime -m cog2fal --help`.
+Target: under 0.3 s. For where the time goes: `python -X importtime -m cog2fal --help`.
 """
 
 from __future__ import annotations

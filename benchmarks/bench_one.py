@@ -2,7 +2,7 @@
 
     python benchmarks/bench_one.py [--runs N] [PROJECT]
 
-PROJECT defaults to examples/image-filter/cog. Target (SPEC 6): under 0.3 s.
+PROJECT defaults to examples/image-filter/cog. Target: under 0.3 s.
 """
 
 from __future__ import annotations

@@ -515,7 +515,7 @@ _REEXEC = "COG2FAL_REGENERATE_TOOL_ENV"  # set when this script already runs in 
 
 
 def ensure_environment(argv: list[str]) -> None:
-    """Run again with scripts/envs.sh's tool environment when this Python lacks cog2fal's dependencies."""
+    """Run again in scripts/envs.sh's tool environment when this Python lacks cog2fal's dependencies."""
     missing = [name for name in _DEPENDENCIES if importlib.util.find_spec(name) is None]
     if not missing:
         return

@@ -43,7 +43,7 @@ def _load_script() -> ModuleType:
 SCRIPT = _load_script()
 RERUN = f"out of date: run {SCRIPT.RERUN}"
 NAMES = SCRIPT.example_names()
-DEMOS = ["diffrhythm", "hunyuan3d", "kokoro", "sana", "wan"]  # SPEC 5: fal's five demo models
+DEMOS = ["diffrhythm", "hunyuan3d", "kokoro", "sana", "wan"]  # the five models of fal's demo
 CONTAINER = {"diffrhythm", "wan"}  # system packages / build.run / cuda: container mode under --mode auto
 DOCS = sorted({*SCRIPT.generated_walkthroughs(), "docs/cli.md", "docs/mapping.md"})
 

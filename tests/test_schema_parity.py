@@ -27,7 +27,7 @@ def _fmt(differences) -> str:
 
 def _declared_todos(name: str) -> set[tuple[str, str]]:
     """(field, attribute) pairs the conversion itself flagged as needing a hand: a `choices`
-    list read from a file at import time cannot be known statically (SPEC 2.2: "otherwise a TODO")."""
+    list read from a file at import time cannot be known statically, so it is a TODO."""
     findings = convert_project(FIXTURES / name, ConvertOptions()).findings
     declared = set()
     for finding in findings:

@@ -1,5 +1,5 @@
 """The converted fixtures answer through fal's own app server, in process, with `data:` URL
-inputs (SPEC 2.2 / 2.4): files come back with the right content types, iterators are collected
+inputs: files come back with the right content types, iterators are collected
 at `/` and streamed at `/stream`, BaseModel outputs keep their fields, bad input gets a 422."""
 
 from __future__ import annotations

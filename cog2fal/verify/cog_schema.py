@@ -2,7 +2,8 @@
 
 Cog 0.20+ writes `.cog/openapi_schema.json` at `cog build` time with its Go CLI, and Cog's
 runtime (coglet) validates every request against that file; without it there is no validation
-at all (reference/cog.md §5). verify has no Go CLI, so it builds the file itself:
+at all (crates/coglet-python/src/input.rs in https://github.com/replicate/cog). verify has no Go
+CLI, so it builds the file itself:
 
 1. Cog's own inspector (`cog._inspector.create_predictor`, the code the runtime uses to call
    `predict()`) is run on the project copy in a subprocess of this interpreter
@@ -10,14 +11,15 @@ at all (reference/cog.md §5). verify has no Go CLI, so it builds the file itsel
    and it yields Cog's view of every input: type, default, description, bounds, lengths, regex,
    choices, deprecated, and the output type. This is independent of cog2fal's own static
    analysis, so the schema comparison really checks the converter.
-2. Those facts are assembled in the shape of Cog 0.20+'s generator (reference/cog.md §4.2):
+2. Those facts are assembled in the shape of Cog 0.20+'s generator (`buildInputSchema`,
+   pkg/schema/ in https://github.com/replicate/cog):
    `x-order`, titles, choices as an `allOf`/`$ref` enum component, `nullable` + `default:
    null` for Optional, `format: uri` for files, the Secret fields, `required`.
 
 One fact the inspector cannot see is whether a non-Optional input was declared `Input()` or
 `Input(default=None)` (both have the default None at run time). Cog 0.20+ requires both;
 Replicate treated the second as optional for models built before Cog 0.17, and cog2fal keeps
-that meaning (SPEC §2.2). verify takes the declaration from cog2fal's static reading of the
+that meaning (docs/mapping.md). verify takes the declaration from cog2fal's static reading of the
 source and publishes such a field as optional with a note, so the Cog server does not reject
 requests that leave it out, exactly as Replicate would not have.
 """

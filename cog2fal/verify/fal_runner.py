@@ -3,14 +3,14 @@
     python -m cog2fal.verify.fal_runner APP_DIR APP_FILE PORT STATUS_FILE
 
 Run by `fal_server.FalServer`, never imported by the verify process itself. What it does, in
-the order `fal run` does it (reference/fal.md §13):
+the order `fal run` does it (fal's CLI: https://github.com/fal-ai/fal, projects/fal/src/fal):
 
 - the app file is executed with `runpy.run_path`, as fal's loader does, and its one `fal.App`
   subclass taken; its OpenAPI document (`App(_allow_init=True).openapi()`, what `fal deploy`
   publishes) is written to STATUS_FILE;
 - the app folder is the working folder and on `sys.path`, as the runner's /app;
 - `cog` and `coglet` cannot be imported, as on a fal runner (a converted app must not need
-  them, SPEC §2), even though this interpreter has Cog for the reference server;
+  them), even though this interpreter has Cog for the reference server;
 - uploads go to fal's in-memory repository, so output files come back as `data:` URLs;
 - `_build_app()` (the exact ASGI app `fal run` serves) runs under uvicorn on 127.0.0.1:PORT;
   the lifespan runs `setup()` before the first request is accepted. A failing `setup()` is

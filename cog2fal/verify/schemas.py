@@ -1,6 +1,6 @@
 """Input schemas of Cog and fal, normalised so they can be compared field by field.
 
-SPEC §2.2 promises that the Input a converted app publishes matches, field by field, the one
+cog2fal promises that the Input a converted app publishes matches, field by field, the one
 Cog publishes: type, required, default, bounds, length limits, pattern, enum, description,
 deprecated, and order. The two platforms spell the same facts differently, so a plain JSON
 diff would report noise and miss nothing useful:
@@ -17,7 +17,7 @@ diff would report noise and miss nothing useful:
 type (Cog ≤ 0.16 did not publish it consistently; what matters to a client is `required` and
 the default), an explicit `default: null` counts as no default, numbers are compared as numbers
 (`1 == 1.0`, but `True != 1`), and a fal `File` object counts as Cog's `{type: string, format:
-uri}`, which is how SPEC §2.4 says file inputs are to be published.
+uri}`: either way the client sends a URL (http(s) or `data:`).
 """
 
 from __future__ import annotations

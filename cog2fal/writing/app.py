@@ -1,7 +1,7 @@
 """Renders `fal_app.py`: the Input/Output models, the app's options and thin endpoints.
 
 The model code is not copied in here: it ships next to the app and is imported in `setup()` on
-the runner (SPEC 2.3), so the app file loads on a machine that has only fal installed.
+the runner, so the app file loads on a machine that has only fal installed.
 """
 
 from __future__ import annotations

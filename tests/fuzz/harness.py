@@ -1,4 +1,4 @@
-"""Runs one fuzzed Cog project through the real CLI and checks the contract (SPEC §6).
+"""Runs one fuzzed Cog project through the real CLI and checks the contract on bad input.
 
 A case either converts (exit 0, a complete output folder whose fal_app.py compiles) or is
 refused (exit 2, exactly one stderr line `error: FILE:LINE: message`); never a traceback, an

@@ -1,4 +1,4 @@
-"""Fuzzing the conversion (SPEC §6: fuzzed inputs never produce a traceback).
+"""Fuzzing the conversion (fuzzed inputs never produce a traceback).
 
 Generated predictors, generated cog.yaml files and damaged copies of the team's fixtures go
 through the real CLI — typer's CliRunner against `cog2fal.cli.app` for most cases, a real

@@ -1,4 +1,4 @@
-"""Loading and serving converted apps with fal's own machinery, offline (see reference/fal.md §13).
+"""Loading and serving converted apps with fal's own machinery, offline, as `fal run` loads them.
 
 - `load_app_class`: the app file run like `fal deploy` runs it (runpy), the single fal.App taken.
 - `deploy_check`: fal's loader, option parsing and environment serialisation, as `fal deploy`

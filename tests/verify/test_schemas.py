@@ -227,7 +227,7 @@ def test_route_lookup_and_missing_component(tmp_path: Path) -> None:
 
 
 def test_cog_020_nullable_shape_equals_fal_optional(tmp_path: Path) -> None:
-    """0.20+ writes `default: null, nullable: true` (reference/cog.md §4.3); fal omits both."""
+    """0.20+ writes `default: null, nullable: true` (Cog's Go schema generator); fal omits both."""
     cog_doc = {
         "components": {
             "schemas": {

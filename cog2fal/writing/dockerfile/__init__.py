@@ -1,4 +1,4 @@
-"""Dockerfiles for fal's ContainerImage from a Cog project (SPEC §3, docs/container.md).
+"""Dockerfiles for fal's ContainerImage from a Cog project (docs/container.md).
 
 `fal_container_dockerfile` is the entry point: it cleans `cog debug` output when there is some
 and generates the Dockerfile from cog.yaml otherwise. Either way the result carries the

@@ -1,7 +1,7 @@
 """Cleans the Dockerfile `cog debug` printed (any era) into one fit for fal's ContainerImage.
 
 Keeps the model's environment exactly as Cog printed it and removes what only Cog's runtime
-needs (reference: cog.md §7.5). Decisions the era shapes leave open (SPEC §3):
+needs (Cog's wheel, coglet and their pins). Decisions the era shapes leave open:
 - two-stage era (0.9-0.13): the `deps` stage is dropped; its apt line moves into the final stage
   and the requirements are installed there directly (`-t /dep` dropped), where the stage's
   packages used to be copied in;

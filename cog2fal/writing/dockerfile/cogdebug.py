@@ -1,4 +1,7 @@
-"""Recognisers for the lines `cog debug` prints, by era (reference: cog.md §7.2-7.7).
+"""Recognisers for the lines `cog debug` prints, by era.
+
+The shapes are those of Cog's generator, pkg/dockerfile/ in https://github.com/replicate/cog
+(its *_test.go golden outputs at each release tag).
 
 Each function answers one question about one instruction, so the cleaner reads as a list of
 decisions and new Cog eras only add a recogniser here.

@@ -4,7 +4,8 @@ A compact restatement of the facts in Cog's `torch_compatibility.json` and
 `cuda_compatibility.json` (replicate/cog `pkg/config/`): which CUDA builds each torch release has
 on download.pytorch.org, which CUDA the default PyPI wheel targets, and which
 `nvidia/cuda:*-devel` images exist. Kept in code so cog2fal needs no data files at run time;
-`tests/writing/dockerfile/test_compat.py` checks it against the published JSON.
+tests/writing/dockerfile/test_dockerfile_compat.py checks it against Cog's JSON files when they
+are present (`COG2FAL_COMPAT_DATA` names their folder).
 """
 
 from __future__ import annotations

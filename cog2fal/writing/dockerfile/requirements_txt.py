@@ -1,7 +1,8 @@
 """The requirements.txt a container build installs, regenerated from cog.yaml.
 
 `cog debug` deletes the requirements file it staged, so the cleaned Dockerfile cannot point at
-it; this rebuilds the same content the way `cog build` does (Cog's rules, cog.md §2.5): the
+it; this rebuilds the same content the way `cog build` does (pkg/requirements/ in
+https://github.com/replicate/cog): the
 project's requirements with Cog's own packages removed, and for a pinned torch/torchvision the
 PyTorch wheel index line first with `+cuXYZ` local versions dropped. Pins of pydantic/fastapi go
 too: fal installs versions that match its SDK, and `pip install fal` runs last anyway.

@@ -1,7 +1,7 @@
 """Every fixture project (a `cog debug` output of one Cog era, or none) through the real tools.
 
 Fixtures: tests/fixtures/cog_debug/<case>/ with cog.yaml, an optional cog_debug.Dockerfile written
-in the exact line shapes of its era (cog.md §7), and the golden expected.Dockerfile /
+in the exact line shapes of its era (Cog's pkg/dockerfile generator), and the golden expected.Dockerfile /
 expected.requirements.txt (regenerate with COG2FAL_UPDATE_GOLDENS=1).
 """
 
@@ -108,7 +108,7 @@ def test_tail_and_fal_last(case: str) -> None:
 
 
 def test_every_input_line_kept_or_reported(case: str) -> None:
-    """SPEC §3: each removed or changed line is listed in the report."""
+    """Each removed or changed line is listed in the report."""
     _, result = convert(case)
     debug = FIXTURES / case / "cog_debug.Dockerfile"
     if not debug.exists():
