@@ -36,11 +36,19 @@ _venv() {  # _venv NAME "pip args..." -> prints the venv path
   echo "$dir"
 }
 
-# cog2fal's own dependencies, read from pyproject.toml so the key follows them.
+# cog2fal's own dependencies and every optional group (the test tools), read from pyproject.toml
+# so the key follows them. tomllib is in the standard library from Python 3.11 on.
 TOOL_DEPS="$("$PYTHON" - "$REPO/pyproject.toml" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-deps = re.findall(r'^\s*"([^"]+)",?\s*(?:#.*)?$', text[text.index("dependencies"):text.index("[project.scripts]")], re.M)
+import sys
+try:
+    import tomllib
+except ModuleNotFoundError:
+    sys.exit(f"scripts/envs.sh needs Python 3.11 or later to read pyproject.toml (set PYTHON); "
+             f"{sys.executable} is {sys.version.split()[0]}")
+with open(sys.argv[1], "rb") as file:
+    project = tomllib.load(file)["project"]
+deps = [*project["dependencies"], *(d for group in project.get("optional-dependencies", {}).values()
+                                    for d in group)]
 print(" ".join(f"'{d}'" for d in deps))
 PY
 )"
