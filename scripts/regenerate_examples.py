@@ -420,8 +420,9 @@ def rules_table() -> str:
         first = first[:1].lower() + first[1:]  # the docstring's sentence continues the row
         rest = " ".join(p.replace("\n", " ") for p in paragraphs[1:])
         path = Path(module.__file__ or "").resolve().relative_to(ROOT).as_posix()
-        rows.append(f"| `{rule.id.value}` | {order}. {_cell(rule.summary)} | [`{Path(path).name}`](../{path}) | "
-                    f"{_cell(first.replace(chr(10), ' '))}. {_cell(rest)} |")
+        what = f"{_cell(first.replace(chr(10), ' '))}. {_cell(rest)}"
+        rows.append(f"| `{rule.id.value}` | {order}. {_cell(rule.summary)} | "
+                    f"[`{Path(path).name}`](../{path}) | {what} |")
     return "\n".join(rows)
 
 
