@@ -192,7 +192,7 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
             source, [e for e in entries if e.file == relative],
             [f for f in findings if f.severity == "todo" and f.location and f.location.file == relative])
         module = rewrite_module(context)
-        findings.extend(context.warnings)
+        findings.extend(context.findings)
         code = module_code(module, source)
         if code != source.text:
             applied[relative] = [rule_id for rule_id in context.applied]

@@ -1,31 +1,25 @@
-"""The positions pass gives libcst's own line numbers, node by node."""
+"""The positions pass: libcst's line numbers (compared node by node in
+tests/compat/test_libcst_private.py), and the guard against trees too deep for later passes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider
 
-from cog2fal.reading.positions import positions
-from tests.conftest import ROOT
-from tests.reading.python_files import PYTHON_FILES
+from cog2fal.reading.positions import MAX_DEPTH, NestingTooDeep, positions
 
 
-@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_lines_are_libcst_positions(path: Path) -> None:
-    module = cst.parse_module(path.read_text(encoding="utf-8"))
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    expected = {node: (r.start.line, r.end.line) for node, r in wrapper.resolve(PositionProvider).items()}
-    lines = positions(module).lines
-    assert {node: lines.get(id(node)) for node in expected} == expected
+def test_positions_hold_lines_tokens_and_statements() -> None:
+    module = cst.parse_module("import os\n\ndef f(\n    a,\n):\n    return a\n")
+    found = positions(module)
+    imports, func = module.body
+    assert found.lines[id(imports)] == (1, 1) and found.lines[id(func)] == (3, 6)
+    assert "".join(found.tokens) == module.code
+    assert set(found.statements) >= {id(imports), id(func)}
 
 
-def test_lines_cover_crlf_and_continuations() -> None:
-    text = "x = (1,\r\n     2)\r\ndef f(\\\n  a):\r\n    return a\r\n"
-    module = cst.parse_module(text)
-    lines = positions(module).lines
-    assign, func = module.body
-    assert lines[id(assign)] == (1, 2)
-    assert lines[id(func)] == (3, 5)
+def test_too_deep_a_tree_is_refused_with_the_line_reached() -> None:
+    deep = "x = 1\n\ny = " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    with pytest.raises(NestingTooDeep) as caught:
+        positions(cst.parse_module(deep))
+    assert caught.value.line == 3

@@ -1,26 +1,40 @@
-"""Rewrites of the user's code off Cog: one rule per module, applied in registry order.
+"""Rewrites of the user's code off Cog: one rule per module, run in the order of `RULES`.
 
 Each rule is a libcst transformer with a stable ID (documented in docs/mapping.md). Rules change
-only Cog constructs and keep everything else (comments, formatting, logic) byte for byte.
-
-A rule whose `visit_`/`leave_` hooks are all for statements runs on a walk of the statement
-skeleton that keeps every unchanged node (statements.py), and the final print copies those
-nodes' original code (printing.py). A rule that hooks anything below statement level, or
-`on_visit`/`on_leave`, gets libcst's full visit instead: the same result, only slower.
+only Cog constructs and keep everything else (comments, formatting, logic) byte for byte. A new
+rule is a module here, a line in `RULES` and a tests/writing/rewrites/test_<rule>.py; what the
+rules run on (their base class, context, walk and print) is in writing/codemod/.
 """
 
 from __future__ import annotations
 
-from cog2fal.writing.rewrites.base import RewriteContext, Rule, registered_rules, rewrite_module
-from cog2fal.writing.rewrites.printing import module_code
+import libcst as cst
 
-# Importing the rule modules registers them; the order of this list is the order they run in.
-from cog2fal.writing.rewrites import (  # noqa: E402,F401  isort: skip
-    todo_comments,
-    input_defaults,
-    legacy_inputs,
-    predictor_bases,
-    cog_imports,
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.printing import module_code
+from cog2fal.writing.codemod.rule import Rule, apply_rules
+from cog2fal.writing.rewrites.cog_imports import CogImports
+from cog2fal.writing.rewrites.input_defaults import InputDefaults
+from cog2fal.writing.rewrites.legacy_inputs import LegacyInputs
+from cog2fal.writing.rewrites.predictor_bases import PredictorBases
+from cog2fal.writing.rewrites.todo_comments import TodoComments
+
+# The order the rules run in. TODO comments go first, while findings' lines still point at the
+# original nodes; the imports go last, once the other rules have taken out what they replace.
+RULES: tuple[type[Rule], ...] = (
+    TodoComments,
+    InputDefaults,
+    LegacyInputs,
+    PredictorBases,
+    CogImports,
 )
 
-__all__ = ["RewriteContext", "Rule", "module_code", "registered_rules", "rewrite_module"]
+__all__ = ["RULES", "RewriteContext", "Rule", "module_code", "registered_rules", "rewrite_module"]
+
+
+def registered_rules() -> list[type[Rule]]:
+    return list(RULES)
+
+
+def rewrite_module(context: RewriteContext) -> cst.Module:
+    return apply_rules(RULES, context)

@@ -11,7 +11,8 @@ import libcst as cst
 
 from cog2fal.codes import Code
 from cog2fal.reading.bindings import canonical, dotted_name
-from cog2fal.writing.rewrites.base import RewriteContext, Rule
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.rule import Rule
 
 RUNTIME_MODULE = "cog2fal_runtime"
 # Cog's names that cog2fal_runtime stands in for (its __all__, plus the legacy decorator).

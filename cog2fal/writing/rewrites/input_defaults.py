@@ -13,8 +13,8 @@ import libcst as cst
 from cog2fal.codes import Code
 from cog2fal.project import Entrypoint
 from cog2fal.reading.inputs import is_ellipsis, is_input_call, shared_input, split_input_call
-from cog2fal.writing.rewrites.base import RewriteContext
-from cog2fal.writing.rewrites.signatures import SignatureRule, keep_signature_legal, optional_of
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.signatures import SignatureRule, keep_signature_legal, optional_of
 
 
 def optional_name(context: RewriteContext) -> cst.BaseExpression:

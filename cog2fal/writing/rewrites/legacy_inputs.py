@@ -10,8 +10,8 @@ import libcst as cst
 
 from cog2fal.codes import Code
 from cog2fal.project import Entrypoint
-from cog2fal.writing.rewrites.base import RewriteContext
-from cog2fal.writing.rewrites.signatures import SignatureRule, keep_signature_legal
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.signatures import SignatureRule, keep_signature_legal
 
 
 class LegacyInputs(SignatureRule):

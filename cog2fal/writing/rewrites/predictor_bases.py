@@ -9,7 +9,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.codes import Code
-from cog2fal.writing.rewrites.base import Rule
+from cog2fal.writing.codemod.rule import Rule
 
 PREDICTOR_BASES = {"cog.BasePredictor", "cog.BaseRunner", "cog.Predictor", "cog.Model"}
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.codes import Code
-from cog2fal.writing.rewrites.base import RewriteContext, Rule
-from cog2fal.writing.rewrites.statements import statement_fields
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.rule import Rule
+from cog2fal.writing.codemod.statements import statement_fields
 
 TODO_PREFIX = "# TODO(cog2fal): "
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)

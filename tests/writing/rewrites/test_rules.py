@@ -307,4 +307,4 @@ def test_cog_name_without_stand_in_is_a_todo(tmp_path: Path) -> None:
                 return str(ChatMessage)
     ''')
     assert "from cog2fal_runtime import ChatMessage" in code
-    assert [(f.code, f.severity, f.location.line) for f in context.warnings] == [("C2F205", "todo", 1)]
+    assert [(f.code, f.severity, f.location.line) for f in context.findings] == [("C2F205", "todo", 1)]

@@ -9,33 +9,18 @@ result is the same string `module.code` gives (checked on every golden project).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import libcst as cst
 
-from cog2fal.reading.positions import CodegenState  # libcst's private base, or None without it
+from cog2fal.compat.libcst_private import SUPPORTED, VerbatimStatement
 from cog2fal.reading.source import SourceFile
-from cog2fal.writing.rewrites.statements import statement_fields
-
-
-@dataclass(frozen=True, eq=False)
-class _Generated(cst.BaseStatement):
-    """A statement standing for an unchanged original one: its tokens, as generated before."""
-
-    tokens: tuple[str, ...]
-
-    def _visit_and_replace_children(self, visitor: object) -> _Generated:
-        return self
-
-    def _codegen_impl(self, state: CodegenState) -> None:  # type: ignore[override]
-        state.tokens.extend(self.tokens)
+from cog2fal.writing.codemod.statements import statement_fields
 
 
 def module_code(module: cst.Module, source: SourceFile) -> str:
     """`module.code`, for a module rewritten from `source.module`."""
     if module is source.module:
         return source.text
-    if CodegenState is None or not source.positions.statements:  # pragma: no cover
+    if not SUPPORTED or not source.positions.statements:  # pragma: no cover
         return module.code
     return _Splice(source, module.default_indent).holder(module, "").code  # type: ignore[attr-defined]
 
@@ -63,5 +48,5 @@ class _Splice:
     def statement(self, node: cst.BaseStatement, indent: str) -> cst.BaseStatement:
         found = self.generated.get(id(node))
         if found is not None and found.indent == indent:
-            return _Generated(tuple(self.tokens[found.first:found.end]))
+            return VerbatimStatement(tuple(self.tokens[found.first:found.end]))
         return self.holder(node, indent)  # type: ignore[return-value]

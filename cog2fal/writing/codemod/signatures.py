@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.project import Entrypoint
-from cog2fal.writing.rewrites.base import RewriteContext, Rule
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.rule import Rule
 
 
 class EntrypointMethods(cst.CSTTransformer):

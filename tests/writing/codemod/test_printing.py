@@ -7,11 +7,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from cog2fal.compat.libcst_private import VerbatimStatement
 from cog2fal.reading.source import SourceFile, parse_source
-from cog2fal.writing.rewrites import module_code
-from cog2fal.writing.rewrites.base import _holders_to_open
-from cog2fal.writing.rewrites.printing import _Generated, _Splice
-from cog2fal.writing.rewrites.statements import StatementWalk, statement_fields
+from cog2fal.writing.codemod.printing import _Splice, module_code
+from cog2fal.writing.codemod.rule import _holders_to_open
+from cog2fal.writing.codemod.statements import StatementWalk, statement_fields
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.support.rewriting import rewritten_sources
 
@@ -53,7 +53,7 @@ def copied(module: cst.Module, source: SourceFile) -> int:
         for name in statement_fields(type(node)):
             value = getattr(node, name)
             for item in [value] if isinstance(value, cst.CSTNode) else value or ():
-                if isinstance(item, _Generated):
+                if isinstance(item, VerbatimStatement):
                     found.append(item)
                 else:
                     walk(item)

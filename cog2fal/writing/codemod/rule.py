@@ -1,20 +1,21 @@
-"""The rule registry and the context the rules share (like LibCST's CodemodContext)."""
+"""The base class of the rewrite rules, and how an ordered list of them rewrites one file.
+
+A rule whose `visit_`/`leave_` hooks are all for statements runs on a walk of the statement
+skeleton that keeps every unchanged node (statements.py), and the final print copies those
+nodes' original code (printing.py). A rule that hooks anything below statement level, or
+`on_visit`/`on_leave`, gets libcst's full visit instead: the same result, only slower.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import ClassVar
 
 import libcst as cst
 
 from cog2fal.codes import Code
-from cog2fal.project import Entrypoint, Finding, Location
-from cog2fal.reading.bindings import Bindings, bindings_before
-from cog2fal.reading.source import SourceFile
-from cog2fal.writing.rewrites.statements import StatementWalk
-
-_REGISTRY: list[type[Rule]] = []
+from cog2fal.writing.codemod.context import RewriteContext
+from cog2fal.writing.codemod.statements import StatementWalk
 
 # The nodes under which a compound statement can appear, and those that hold only small ones.
 # Expressions, parameters, decorators, annotations and whitespace never hold a statement, so a
@@ -55,53 +56,9 @@ def _holders_to_open(cls: type) -> tuple[type[cst.CSTNode], ...] | None:
     return _COMPOUND_HOLDERS
 
 
-@dataclass
-class RewriteContext:
-    source: SourceFile
-    entrypoints: list[Entrypoint] = field(default_factory=list)  # those defined in this file
-    todos: list[Finding] = field(default_factory=list)  # TODOs to place in this file
-    warnings: list[Finding] = field(default_factory=list)  # what the rules report back
-    needed_typing: set[str] = field(default_factory=set)  # names the rules used from typing
-    applied: list[str] = field(default_factory=list)  # IDs of the rules that changed the code
-    removed: Counter[str] = field(default_factory=Counter)  # name uses the rules took out
-
-    def took_out(self, node: cst.BaseExpression | None) -> None:
-        """Records that a rule removed `node` (an `Input(...)` call, a `@cog.input` decorator, a
-        base class): one use fewer of the name it starts with (`Input`, `cog`, `BasePredictor`).
-        Names deeper inside are not counted, so an import is at worst kept, never dropped."""
-        while isinstance(node, (cst.Call, cst.Attribute, cst.Subscript)):
-            node = node.func if isinstance(node, cst.Call) else node.value
-        if isinstance(node, cst.Name):
-            self.removed[node.value] += 1
-
-    def still_used(self, name: str) -> bool:
-        uses = self.source.name_uses()
-        return uses is None or uses[name] - self.removed[name] > 0
-    _bindings: Bindings | None = None
-
-    @property
-    def bindings(self) -> Bindings:
-        """Bindings at the end of the original module: what Cog names are imported, and how."""
-        if self._bindings is None:
-            self._bindings = bindings_before(self.source.module)
-        return self._bindings
-
-    def warn(self, code: Code, message: str, node: cst.CSTNode | None = None) -> None:
-        line = self.source.line_of(node) if node is not None else 1
-        self.warnings.append(Finding(code, message, Location(self.source.display, line)))
-
-    def todo(self, code: Code, message: str, text: str) -> None:
-        """Something a late rule cannot mark in the code any more: reported in MIGRATION.md, at
-        the first line of the original source that holds `text`."""
-        lines = self.source.text.splitlines()
-        line = next((n for n, content in enumerate(lines, 1) if text in content), 1)
-        finding = Finding(code, message, Location(self.source.display, line))
-        if finding not in self.warnings:
-            self.warnings.append(finding)
-
-
 class Rule(cst.CSTTransformer):
-    """A rewrite; subclasses register themselves in definition order."""
+    """A rewrite with a stable ID (documented in docs/mapping.md); writing/rewrites/ lists the
+    rules in the order they run."""
 
     id: ClassVar[Code]
     summary: ClassVar[str]
@@ -115,8 +72,6 @@ class Rule(cst.CSTTransformer):
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         cls._holders = _holders_to_open(cls)
-        if "id" in cls.__dict__:
-            _REGISTRY.append(cls)
 
     def apply(self, module: cst.Module) -> cst.Module:
         if self._holders is None:
@@ -128,17 +83,13 @@ class Rule(cst.CSTTransformer):
         return True
 
 
-def registered_rules() -> list[type[Rule]]:
-    return list(_REGISTRY)
-
-
-def rewrite_module(context: RewriteContext) -> cst.Module:
+def apply_rules(rules: Iterable[type[Rule]], context: RewriteContext) -> cst.Module:
+    """`context.source`'s module rewritten by each rule that applies, in order."""
     module = context.source.module
-    for rule in _REGISTRY:
+    for rule in rules:
         if rule.applies(context):
             instance = rule(context)
             module = instance.apply(module)
             if instance.changed:
                 context.applied.append(rule.id)
     return module
-

@@ -6,8 +6,8 @@ import textwrap
 
 import libcst as cst
 
-from cog2fal.writing.rewrites.base import Rule, _holders_to_open
-from cog2fal.writing.rewrites.statements import StatementWalk
+from cog2fal.writing.codemod.rule import Rule, _holders_to_open
+from cog2fal.writing.codemod.statements import StatementWalk
 
 SOURCE = textwrap.dedent('''
     """Doc."""

@@ -1,0 +1,2 @@
+"""Private APIs of dependencies, each contained in one module per library and tested against
+the public behaviour it replaces."""
