@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from cog2fal.reading.cog_api import STAR_EXPORTS
+
 _CANONICAL_PREFIXES = {
     "typing_extensions.": "typing.",
     "collections.abc.": "typing.",
@@ -88,9 +90,7 @@ def _apply(statement: cst.CSTNode, bindings: Bindings) -> None:
                 module = _module_name(small.module)
                 if isinstance(small.names, cst.ImportStar):
                     if module == "cog":  # `from cog import *`: Cog's public names
-                        for name in ("BasePredictor", "BaseRunner", "BaseModel", "Input", "Path",
-                                     "File", "Secret", "ConcatenateIterator",
-                                     "AsyncConcatenateIterator", "current_scope", "emit_metric"):
+                        for name in STAR_EXPORTS:
                             bindings.names[name] = f"cog.{name}"
                     continue
                 for alias in small.names:

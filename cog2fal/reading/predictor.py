@@ -13,12 +13,11 @@ from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig, Entrypoint, Finding, Location, ModelField, OutputModel, TypeRef
 from cog2fal.reading.annotations import AnnotationResolver
 from cog2fal.reading.bindings import Bindings, bindings_before, has_future_annotations
+from cog2fal.reading.cog_api import LEGACY_BASES, legacy_input, legacy_input_name
 from cog2fal.reading.folding import Folder
 from cog2fal.reading.inputs import InputReader
 from cog2fal.reading.source import SourceFile
 
-_PREDICTOR_BASES = {"cog.BasePredictor", "cog.BaseRunner", "cog.Predictor", "cog.Model"}
-_LEGACY_BASES = {"cog.Predictor", "cog.Model"}
 _MODEL_BASES = {"cog.BaseModel", "pydantic.BaseModel"}
 _METRIC_NAMES = ("current_scope", "emit_metric", "record_metric")
 
@@ -182,7 +181,7 @@ class PredictorAnalyzer:
             methods.update(_methods(cls))
         bindings = self.bindings_at(target)
         bases = {bindings.resolve(b.value) for cls in chain for b in cls.bases}
-        legacy = bool(bases & _LEGACY_BASES)
+        legacy = bool(bases & LEGACY_BASES)
         wanted = ("train",) if role == "train" else ("predict", "run")
         present = [m for m in wanted if m in methods]
         if not present:
@@ -289,11 +288,10 @@ class PredictorAnalyzer:
     def _legacy_decorators(self, func: cst.FunctionDef, bindings: Bindings) -> dict[str, cst.Call]:
         found: dict[str, cst.Call] = {}
         for decorator in func.decorators:
-            call = decorator.decorator
-            if isinstance(call, cst.Call) and bindings.resolve(call.func) == "cog.input":
-                first = call.args[0].value if call.args else None
-                name = first.evaluated_value if isinstance(first, cst.SimpleString) else None
-                if not isinstance(name, str):
+            call = legacy_input(decorator, bindings)
+            if call is not None:
+                name = legacy_input_name(call)
+                if name is None:
                     raise self.fail("`@cog.input` needs the input name as its first argument", call)
                 found[name] = call
         return found

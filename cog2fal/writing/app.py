@@ -12,8 +12,7 @@ from cog2fal import __version__
 from cog2fal.project import Entrypoint, Project
 from cog2fal.writing.models import RenderedModels, render_input_model, render_output_models
 from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
-
-RUNTIME = "cog2fal_runtime"
+from cog2fal.writing.runtime_module import RUNTIME
 
 
 @dataclass

@@ -11,17 +11,11 @@ import libcst as cst
 
 from cog2fal.codes import Code
 from cog2fal.reading.bindings import canonical, dotted_name
+from cog2fal.reading.cog_api import PUBLIC_NAMES
 from cog2fal.writing.codemod.context import RewriteContext
 from cog2fal.writing.codemod.rule import Rule
+from cog2fal.writing.runtime_module import RUNTIME as RUNTIME_MODULE
 
-RUNTIME_MODULE = "cog2fal_runtime"
-# Cog's names that cog2fal_runtime stands in for (its __all__, plus the legacy decorator).
-RUNTIME_NAMES = {
-    "AsyncConcatenateIterator", "BaseModel", "BasePredictor", "BaseRunner", "CancelationException",
-    "ConcatenateIterator", "ExperimentalFeatureWarning", "File", "Image", "Input", "Path", "Secret",
-    "URLFile", "URLPath", "Weights", "current_scope", "emit_metric", "input", "__version__",
-    "Predictor", "Model",
-}
 _PLACEHOLDER = "__cog2fal_removed_import__"
 _STDLIB = {"cog.Path": ("pathlib", "Path"), "cog.URLPath": ("pathlib", "Path")}
 
@@ -89,7 +83,7 @@ class CogImports(Rule):
                     continue
                 target_module, target_name = _STDLIB.get(canonical(f"{module}.{name}"),
                                                          (RUNTIME_MODULE, name))
-                if target_module == RUNTIME_MODULE and name not in RUNTIME_NAMES:
+                if target_module == RUNTIME_MODULE and name not in PUBLIC_NAMES:
                     self.context.todo(
                         Code.NO_RUNTIME_STAND_IN,
                         f"`{module}.{name}` has no stand-in outside Cog: this import fails on "

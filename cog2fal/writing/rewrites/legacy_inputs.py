@@ -10,6 +10,7 @@ import libcst as cst
 
 from cog2fal.codes import Code
 from cog2fal.project import Entrypoint
+from cog2fal.reading.cog_api import legacy_input, legacy_input_name
 from cog2fal.writing.codemod.context import RewriteContext
 from cog2fal.writing.codemod.signatures import SignatureRule, keep_signature_legal
 
@@ -26,13 +27,12 @@ class LegacyInputs(SignatureRule):
         defaults: dict[str, cst.BaseExpression] = {}
         kept = []
         for decorator in node.decorators:
-            call = decorator.decorator
-            if isinstance(call, cst.Call) and self.context.bindings.resolve(call.func) == "cog.input":
-                first = call.args[0].value if call.args else None
-                name = first.evaluated_value if isinstance(first, cst.SimpleString) else None
+            call = legacy_input(decorator, self.context.bindings)
+            if call is not None:
+                name = legacy_input_name(call)
                 for arg in call.args:
                     if arg.keyword is not None and arg.keyword.value == "default" and name:
-                        defaults[str(name)] = arg.value
+                        defaults[name] = arg.value
                 self.context.took_out(call)
             else:
                 kept.append(decorator)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.codes import Code
+from cog2fal.reading.cog_api import PREDICTOR_BASES
 from cog2fal.writing.codemod.rule import Rule
-
-PREDICTOR_BASES = {"cog.BasePredictor", "cog.BaseRunner", "cog.Predictor", "cog.Model"}
 
 
 class PredictorBases(Rule):
