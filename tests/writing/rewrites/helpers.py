@@ -1,37 +1,56 @@
-"""Before/after checks for rewrite rules, in django-upgrade's style: dedented sources, the
-expected output compiled, and a no-op check that asserts nothing changed."""
+"""Before/after checks for rewrite rules, in django-upgrade's and Fixit's style: source strings
+in memory (no project on disk), the rules under test named, every output compiled, and a no-op
+check that asserts nothing changed."""
 
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from collections.abc import Sequence
 
-from cog2fal.reading.project_reader import read_project
-from cog2fal.reading.source import SourceFile
-from cog2fal.writing.rewrites import RewriteContext, rewrite_module
+import libcst as cst
+
+from cog2fal.project import CogConfig
+from cog2fal.reading.positions import positions
+from cog2fal.reading.predictor import PredictorAnalyzer
+from cog2fal.reading.source import SourceFile, check_compiles
+from cog2fal.writing.codemod.rule import Rule, apply_rules
+from cog2fal.writing.rewrites import RULES, RewriteContext, module_code
 
 
-def rewrite(tmp_path: Path, source: str, ref: str = "predict.py:Predictor") -> tuple[str, RewriteContext]:
-    source = textwrap.dedent(source).lstrip("\n")
-    (tmp_path / "cog.yaml").write_text(f'predict: "{ref}"\n')
-    (tmp_path / ref.split(":")[0]).write_text(source)
-    sources: dict[str, SourceFile] = {}
-    project = read_project(tmp_path, sources)
-    file = ref.split(":")[0]
-    todos = [f for f in project.findings if f.severity == "todo"]
-    context = RewriteContext(sources[file], [project.predictor], todos)
-    code = rewrite_module(context).code
-    compile(code, file, "exec", dont_inherit=True)
+def context_for(source: str, entrypoint: str | None = "Predictor",
+                file: str = "predict.py") -> RewriteContext:
+    """The context `convert` gives the rules for `source`, read as the file cog.yaml's `predict:`
+    points at (`file:entrypoint`): the entrypoint analysed, its TODOs to place."""
+    text = textwrap.dedent(source).lstrip("\n")
+    check_compiles(text, file)
+    module = cst.parse_module(text)
+    parsed = SourceFile(file, text, module, positions(module))
+    findings: list = []
+    config = CogConfig(predict=f"{file}:{entrypoint}")
+    entries = [] if entrypoint is None else [
+        PredictorAnalyzer(parsed, config, findings).analyze(entrypoint, "predict")]
+    return RewriteContext(parsed, entries, [f for f in findings if f.severity == "todo"])
+
+
+def rewrite(source: str, rules: Sequence[type[Rule]] = RULES, **kwargs) -> tuple[str, RewriteContext]:
+    context = context_for(source, **kwargs)
+    module = apply_rules(rules, context)
+    code = module_code(module, context.source)
+    assert code == module.code
+    compile(code, context.source.display, "exec", dont_inherit=True)
     return code, context
 
 
-def check_transformed(tmp_path: Path, before: str, after: str, **kwargs) -> RewriteContext:
-    code, context = rewrite(tmp_path, before, **kwargs)
+def check_transformed(before: str, after: str, rules: Sequence[type[Rule]] = RULES,
+                      **kwargs) -> RewriteContext:
+    code, context = rewrite(before, rules, **kwargs)
     assert code == textwrap.dedent(after).lstrip("\n")
+    assert context.applied
     return context
 
 
-def check_noop(tmp_path: Path, source: str, **kwargs) -> None:
-    code, context = rewrite(tmp_path, source, **kwargs)
+def check_noop(source: str, rules: Sequence[type[Rule]] = RULES, **kwargs) -> RewriteContext:
+    code, context = rewrite(source, rules, **kwargs)
     assert code == textwrap.dedent(source).lstrip("\n")
     assert context.applied == []
+    return context
