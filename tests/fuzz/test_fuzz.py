@@ -99,7 +99,7 @@ def test_mutated_fixtures(files: dict[str, bytes]) -> None:
 @settings(SETTINGS, max_examples=100)
 @given(st.one_of(generated_predictor_project(), mutated_fixture()))
 def test_rewritten_code_prints_as_libcst_prints_it(files: dict[str, str | bytes]) -> None:
-    """The final print copies unchanged statements' text (rewrites/printing.py): on whatever
+    """The final print copies unchanged statements' text (writing/codemod/printing.py): on whatever
     converts, it must give exactly `module.code`."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
