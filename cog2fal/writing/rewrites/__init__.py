@@ -33,6 +33,7 @@ __all__ = ["RULES", "RewriteContext", "Rule", "module_code", "registered_rules",
 
 
 def registered_rules() -> list[type[Rule]]:
+    """The rules in order (scripts/regenerate_examples.py renders docs/mapping.md's table from it)."""
     return list(RULES)
 
 
