@@ -89,9 +89,7 @@ def main() -> None:
 
         def in_process_cli() -> None:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                code = run_convert(batch, out=None, out_root=out_root, mode="auto", machine_type=None,
-                                   app_name=None, billing_metric=None, cog_debug=None, check=False,
-                                   diff=False, force=False, as_json=True)
+                code = run_convert(batch, ConvertOptions(), out_root=out_root, as_json=True)
             assert code == 0, code
 
         def in_memory() -> None:

@@ -53,7 +53,7 @@ def main() -> None:
 
         def written() -> None:
             out = Path(tmp) / f"out{next(counter)}"
-            write_tree(convert_project(project, ConvertOptions(out=out)).files, out)
+            write_tree(convert_project(project, ConvertOptions(), out=out).files, out)
 
         report("convert_project + write_tree (in process)", timings(written, args.runs * 2, warmup=2))
 

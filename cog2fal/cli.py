@@ -14,67 +14,22 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from typer.core import TyperGroup
 
 from cog2fal import __version__
 from cog2fal.errors import CogProjectError
+from cog2fal.typer_compat import LeanGroup
 
 
-def _lean_coercion(params: list) -> None:
-    """Typer 0.2x coerces every parameter value through a pydantic TypeAdapter, and importing
-    pydantic for that costs about 70 ms: a quarter of converting a project. Our parameters are
-    paths, lists of paths, strings and one enum; their values are coerced here with the
-    pydantic-free helpers typer's adapters call, to the same values. Anything else, and every
-    value typer would refuse, still goes through typer's own adapter."""
-    try:
-        from typer._coercion import RuntimeParam, build_runtime_param
-        from typer._param_types import coerce_cli_choice, coerce_cli_path
-    except ImportError:  # older typer: no pydantic coercion to avoid
-        return
+class _Group(LeanGroup):
+    """The one error boundary of every command: a `CogProjectError` becomes one line on stderr
+    and exit code 2 (`convert` also reports each failed project of a batch as it goes)."""
 
-    class Lean(RuntimeParam):
-        def _coerce_value(self, value, param, ctx):  # type: ignore[no-untyped-def]
-            annotation, info = self.annotation, self.parameter_info
-            plain_path = info.parser is None and info.path_type is None
-            if annotation is Path and plain_path and isinstance(value, str):
-                return Path(coerce_cli_path(value, info, path_type=str, param=param, ctx=ctx))
-            if annotation == list[Path] and plain_path and isinstance(value, (list, tuple)) and \
-                    all(isinstance(item, str) for item in value):
-                return [Path(coerce_cli_path(item, info, path_type=str, param=param, ctx=ctx))
-                        for item in value]
-            if annotation is str and info.parser is None and isinstance(value, str):
-                return value
-            if isinstance(annotation, type) and issubclass(annotation, Enum) and info.parser is None:
-                try:
-                    return coerce_cli_choice(value, choices=list(annotation),
-                                             case_sensitive=info.case_sensitive, ctx=ctx)
-                except ValueError:
-                    pass  # typer words the error
-            return build_runtime_param(param.type_descriptor)._coerce_value(value, param=param, ctx=ctx)
-
-    for param in params:
-        descriptor = getattr(param, "type_descriptor", None)
-        if descriptor is None or getattr(param, "_runtime_param", "") is not None:
-            continue
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
-            param._runtime_param = Lean(parameter_info=descriptor.parameter_info,
-                                        annotation=descriptor.annotation)
-        except TypeError:  # pragma: no cover - a typer whose RuntimeParam takes other fields
-            return
-
-
-class _Group(TyperGroup):
-    """Typer's group, with parameter values coerced without pydantic (see `_lean_coercion`)."""
-
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
-        _lean_coercion(self.get_params(ctx))
-        return super().parse_args(ctx, args)
-
-    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
-        name, command, rest = super().resolve_command(ctx, args)
-        if command is not None:
-            _lean_coercion(command.get_params(ctx))
-        return name, command, rest
+            return super().invoke(ctx)
+        except CogProjectError as error:
+            sys.stderr.write(f"error: {error}\n")
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(
@@ -91,11 +46,6 @@ class Mode(str, Enum):
     auto = "auto"
     app = "app"
     container = "container"
-
-
-def _fail(error: CogProjectError | str, code: int = 2) -> typer.Exit:
-    sys.stderr.write(f"error: {error}\n")
-    return typer.Exit(code)
 
 
 def _version(value: bool) -> None:
@@ -171,13 +121,23 @@ def convert(
     * `cog2fal convert models/* --out-root converted/`
     """
     from cog2fal.commands.convert import run_convert
+    from cog2fal.conversion import ConvertOptions
 
     if out is not None and len(model_dirs) > 1:
-        raise _fail("--out takes one project; use --out-root for several")
-    code = run_convert(model_dirs, out=out, out_root=out_root, mode=mode.value,
-                       machine_type=machine_type, app_name=app_name, billing_metric=billing_metric,
-                       cog_debug=cog_debug, check=check, diff=diff, force=force, as_json=as_json)
-    raise typer.Exit(code)
+        raise CogProjectError("--out takes one project; use --out-root for several")
+    options = ConvertOptions(mode=mode.value, machine_type=machine_type, app_name=app_name,
+                             billing_metric=billing_metric, cog_debug=_read_text(cog_debug))
+    raise typer.Exit(run_convert(model_dirs, options, out=out, out_root=out_root, check=check, diff=diff,
+                                 force=force, as_json=as_json))
+
+
+def _read_text(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CogProjectError(f"cannot read: {exc}", path) from None
 
 
 @app.command()
@@ -191,10 +151,7 @@ def inspect(
     """
     from cog2fal.commands.inspect import run_inspect
 
-    try:
-        raise typer.Exit(run_inspect(model_dir, as_json))
-    except CogProjectError as error:
-        raise _fail(error) from None
+    raise typer.Exit(run_inspect(model_dir, as_json))
 
 
 @app.command()
@@ -219,10 +176,7 @@ def dockerfile(
     """
     from cog2fal.commands.dockerfile import run_dockerfile
 
-    try:
-        raise typer.Exit(run_dockerfile(model_dir, source, out, as_json))
-    except CogProjectError as error:
-        raise _fail(error) from None
+    raise typer.Exit(run_dockerfile(model_dir, source, out, as_json))
 
 
 @app.command()
@@ -243,10 +197,7 @@ def verify(
     _needs_teardown()
     from cog2fal.commands.verify import run_verify
 
-    try:
-        raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json))
-    except CogProjectError as error:
-        raise _fail(error) from None
+    raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json))
 
 
 # Whether the process may end without the interpreter's teardown, which frees every libcst

@@ -1,61 +1,42 @@
 """Conversion of a Cog project into the files of a fal app directory, in memory.
 
 Reading Cog → the `Project` model → writing fal. Nothing here touches the output folder;
-`output.py` writes (or checks, or diffs) the result atomically.
+`output.py` writes (or checks, or diffs) the result atomically. The data that crosses these
+steps lives in `conversion.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
 from importlib import resources
 from pathlib import Path
 
 from cog2fal.codes import Code
+from cog2fal.conversion import (
+    APP_FILE,
+    REPORT_FILE,
+    Contribution,
+    Conversion,
+    ConvertOptions,
+    MachineType,
+    default_out_dir,
+    merge_contributions,
+)
 from cog2fal.errors import CogProjectError
+from cog2fal.naming import app_name
 from cog2fal.project import Finding, Location, Project
 from cog2fal.reading.project_reader import read_project
-from cog2fal.reading.requirements import Requirements, read_requirements
+from cog2fal.reading.requirements import read_requirements
 from cog2fal.reading.source import SourceFile, parse_source
 from cog2fal.reading.sys_path import sys_path_findings
+from cog2fal.reporting.migration import render_migration
 from cog2fal.shipping import app_files_entries, project_files
 from cog2fal.writing.app import RUNTIME, AppPlan, render_app
-from cog2fal.writing.pysource import class_name, kebab
+from cog2fal.writing.pysource import class_name
 from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
 
-GPU_DEFAULT = "GPU-A100"
-CPU_DEFAULT = "S"
-APP_FILE = "fal_app.py"
-REPORT_FILE = "MIGRATION.md"
-
-
-@dataclass
-class ConvertOptions:
-    out: Path | None = None
-    mode: str = "auto"  # auto | app | container
-    machine_type: str | None = None
-    app_name: str | None = None
-    billing_metric: str | None = None
-    cog_debug: str | None = None  # `cog debug` output to clean, for container mode
-
-
-@dataclass
-class Conversion:
-    project: Project
-    plan: AppPlan
-    app_file: str
-    files: dict[str, bytes]  # relative path → content, the whole output directory
-    findings: list[Finding]
-    mode_reason: str
-    rewritten: dict[str, list[str]] = field(default_factory=dict)  # file → rule IDs that changed it
-    requirements: Requirements | None = None
-    dockerfile_changes: list = field(default_factory=list)
-
-
-def default_out_dir(model_dir: Path) -> Path:
-    root = model_dir.parent if model_dir.is_file() else model_dir
-    root = root.resolve()
-    return root.parent / f"{root.name}-fal"
-
+__all__ = ["APP_FILE", "REPORT_FILE", "Conversion", "ConvertOptions", "analyse_project", "choose_mode",
+           "convert_project", "default_out_dir"]
 
 def choose_mode(project: Project, requested: str) -> tuple[str, str]:
     config = project.config
@@ -78,17 +59,6 @@ def choose_mode(project: Project, requested: str) -> tuple[str, str]:
     if needs:
         return "container", f"cog.yaml needs a custom image: {', '.join(needs)}"
     return "app", "cog.yaml needs only Python packages"
-
-
-def _app_name(project: Project, model_dir: Path, options: ConvertOptions) -> str:
-    if options.app_name:
-        return kebab(options.app_name)
-    if project.config.image:
-        return kebab(project.config.image.rstrip("/").rsplit("/", 1)[-1].split(":")[0])
-    root = (model_dir.parent if model_dir.is_file() else model_dir).resolve()
-    # `my-model/cog/cog.yaml` is a common layout: the folder above names the model.
-    generic = {"cog", "src", "model", "predictor", "replicate"}
-    return kebab(root.parent.name if root.name.lower() in generic and root.parent.name else root.name)
 
 
 # Names fal_app.py defines or imports itself; the app class must not shadow them.
@@ -202,7 +172,9 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
     return out, applied
 
 
-def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
+def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | None = None) -> Conversion:
+    """Everything but the app file and the report: the project read, its code rewritten, the plan
+    made and every output concern's contribution merged (what `inspect` shows)."""
     sources: dict[str, SourceFile] = {}
     project = read_project(model_dir, sources)
     root = Path(project.root)
@@ -211,8 +183,7 @@ def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
     findings.extend(requirements.removed)
     mode, reason = choose_mode(project, options.mode)
     findings.extend(_config_findings(project, mode))
-    exclude = {options.out} if options.out is not None else set()
-    files = project_files(root, findings, exclude)
+    files = project_files(root, findings, {out} if out is not None else set())
     for source in sources.values():
         findings.extend(sys_path_findings(source, mode))
     output, applied = _rewrite_sources(project, root, files, sources, findings)
@@ -220,11 +191,12 @@ def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
     app_file = APP_FILE if APP_FILE not in output else "cog2fal_app.py"
     runtime_file = f"{RUNTIME}.py"
     output[runtime_file] = resources.files("cog2fal.writing.support").joinpath(runtime_file).read_bytes()
-    app_name = _app_name(project, model_dir, options)
+    name = app_name(options.app_name, project.config.image, model_dir)
+    machine = MachineType.choose(options.machine_type, project.config.gpu)
     plan = AppPlan(
-        app_name=app_name,
-        class_name=_app_class_name(app_name, project),
-        machine_type=options.machine_type or (GPU_DEFAULT if project.config.gpu else CPU_DEFAULT),
+        app_name=name,
+        class_name=_app_class_name(name, project),
+        machine_type=machine.name,
         requirements=requirements.items,
         app_files=app_files_entries(sorted([*files, runtime_file])),
         mode=mode,
@@ -232,11 +204,22 @@ def convert_project(model_dir: Path, options: ConvertOptions) -> Conversion:
         billing_metric=options.billing_metric,
         max_multiplexing=project.config.concurrency_max,
     )
-    conversion = Conversion(project, plan, app_file, output, findings, reason, applied, requirements)
+    contributions: list[Contribution] = []
     if mode == "container":
-        from cog2fal.writing.container import apply_container_mode
-        apply_container_mode(conversion, root, options)
-    output[app_file] = render_app(project, plan).encode("utf-8")
-    from cog2fal.reporting.migration import render_migration
-    output[REPORT_FILE] = render_migration(conversion).encode("utf-8")
-    return conversion
+        from cog2fal.writing.container import container_contribution  # the Dockerfile writers: only here
+
+        contributions.append(container_contribution(
+            root, project.config, requirements, app_file=app_file, cog_debug=options.cog_debug,
+            shipped=output))
+    merged = merge_contributions(plan, output, findings, contributions)
+    return Conversion(project, merged.plan, machine, app_file, merged.files, merged.findings, reason,
+                      requirements, applied, merged.dockerfile_changes)
+
+
+def convert_project(model_dir: Path, options: ConvertOptions, *, out: Path | None = None) -> Conversion:
+    """The whole output folder in memory; `out`, when inside the project, is not shipped."""
+    conversion = analyse_project(model_dir, options, out=out)
+    files = {**conversion.files,
+             conversion.app_file: render_app(conversion.project, conversion.plan).encode("utf-8"),
+             REPORT_FILE: render_migration(conversion).encode("utf-8")}
+    return dataclasses.replace(conversion, files=files)

@@ -9,9 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import typer.main
 
-from cog2fal import cli
 from tests.conftest import FIXTURES
 
 FORBIDDEN = ("fal", "torch", "cog")
@@ -67,37 +65,3 @@ def test_cli_runner_in_process_imports_no_fal_torch_cog(tmp_path: Path) -> None:
     assert "libcst" in modules
     assert not _top_levels(modules) & set(FORBIDDEN), sorted(
         m for m in modules if m.split(".")[0] in FORBIDDEN)
-
-
-ARGUMENTS = [
-    ["convert", "a"],
-    ["convert", "a", "b/", "./c//d", "--out-root", "x//y/"],
-    ["convert", "a", "--out", "o", "--mode", "app", "--machine-type", "GPU-H100", "--app-name", "My App"],
-    ["convert", "a", "--mode", "container", "--from", "debug.txt", "--billing-metric", "seconds"],
-    ["convert", "a", "--mode", "AUTO"],
-    ["convert", "a", "--mode", "bogus"],
-    ["convert", "-", "--out", "-", "--app-name", ""],
-    ["convert", str(FIXTURES / "hello_text"), "--out", str(FIXTURES / "hello_text" / "cog.yaml")],
-    ["inspect", "m"],
-    ["dockerfile", "m", "--from", "-", "--out", "Dockerfile"],
-    ["verify", "m", "f", "--case", "a.json", "--case", "b.json"],
-]
-
-
-def _parse(args: list[str], lean: bool) -> dict | str:
-    group = typer.main.get_command(cli.app)
-    command = group.commands[args[0]]  # type: ignore[attr-defined]
-    parent = group.context_class(group, info_name="cog2fal")
-    try:
-        if lean:
-            cli._lean_coercion(command.get_params(parent))
-        ctx = command.make_context(args[0], list(args[1:]), parent=parent)
-    except Exception as exc:  # typer's (or click's) usage errors: compare their wording
-        return f"{type(exc).__name__}: {exc.format_message() if hasattr(exc, 'format_message') else exc}"
-    return ctx.params
-
-
-@pytest.mark.parametrize("args", ARGUMENTS, ids=lambda a: " ".join(a)[:40])
-def test_lean_option_coercion_gives_typers_values(args: list[str]) -> None:
-    """cli._lean_coercion skips pydantic; the values (and refusals) must be typer's own."""
-    assert _parse(args, lean=True) == _parse(args, lean=False)

@@ -10,9 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from cog2fal.convert import ConvertOptions, convert_project, default_out_dir
+from cog2fal.conversion import ConvertOptions, default_out_dir
+from cog2fal.convert import convert_project
 from cog2fal.errors import CogProjectError
 from cog2fal.output import check_writable, differences, unified_diff, write_tree
+from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.migration import sorted_findings
 
@@ -29,18 +31,10 @@ def _report(conversion, out: Path, status: str) -> dict[str, Any]:
         "mode": plan.mode,
         "mode_reason": conversion.mode_reason,
         "machine_type": plan.machine_type,
-        "endpoints": _endpoints(conversion),
+        "endpoints": endpoints(conversion.project),
         "files": sorted(conversion.files),
         "findings": [finding_json(f) for f in sorted_findings(conversion.findings)],
     }
-
-
-def _endpoints(conversion) -> list[str]:
-    project = conversion.project
-    paths = ["/"] + (["/stream"] if project.predictor.streams else [])
-    if project.trainer is not None:
-        paths += ["/train"] + (["/train/stream"] if project.trainer.streams else [])
-    return paths
 
 
 def _print_summary(console: Console, conversion, out: Path, status: str) -> None:
@@ -67,8 +61,7 @@ def _todo_note(todos: int) -> str:
 
 def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, diff: bool,
          force: bool) -> tuple[int, Any]:
-    options.out = out
-    conversion = convert_project(model_dir, options)
+    conversion = convert_project(model_dir, options, out=out)
     if check or diff:
         changed = differences(conversion.files, out)
         if diff and changed:
@@ -79,17 +72,18 @@ def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, di
     return 0, (conversion, "written")
 
 
-def run_convert(model_dirs: list[Path], *, out: Path | None, out_root: Path | None, mode: str,
-                machine_type: str | None, app_name: str | None, billing_metric: str | None,
-                cog_debug: Path | None, check: bool, diff: bool, force: bool, as_json: bool) -> int:
+def out_dir(model_dir: Path, out: Path | None, out_root: Path | None) -> Path:
+    """`--out`, else `<out-root>/<model>-fal`, else the sibling `<model>-fal`."""
+    if out is not None:
+        return out
+    return out_root / default_out_dir(model_dir).name if out_root else default_out_dir(model_dir)
+
+
+def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | None = None,
+                out_root: Path | None = None, check: bool = False, diff: bool = False, force: bool = False,
+                as_json: bool = False) -> int:
+    """Each project converted with the same options; one that fails is reported and skipped."""
     console = Console(stderr=as_json or diff, highlight=False)
-    debug_text = None
-    if cog_debug is not None:
-        try:
-            debug_text = cog_debug.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            sys.stderr.write(f"error: {cog_debug}: cannot read: {exc}\n")
-            return 2
     reports: list[dict[str, Any]] = []
     worst = 0
     progress = None
@@ -100,10 +94,7 @@ def run_convert(model_dirs: list[Path], *, out: Path | None, out_root: Path | No
         task = progress.add_task("Converting", total=len(model_dirs))
     try:
         for model_dir in model_dirs:
-            target = out or (out_root / default_out_dir(model_dir).name if out_root else
-                             default_out_dir(model_dir))
-            options = ConvertOptions(mode=mode, machine_type=machine_type, app_name=app_name,
-                                     billing_metric=billing_metric, cog_debug=debug_text)
+            target = out_dir(model_dir, out, out_root)
             try:
                 code, (conversion, status) = _one(model_dir, target, options, check=check, diff=diff,
                                                   force=force)

@@ -11,9 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cog2fal.convert import ConvertOptions, convert_project
+from cog2fal.conversion import ConvertOptions
+from cog2fal.convert import analyse_project
 from cog2fal.project import MISSING, Entrypoint
 from cog2fal.reporting.findings import STYLE, finding_json
+from cog2fal.reporting.inputs_table import TERMINAL, input_rows
 from cog2fal.reporting.migration import sorted_findings
 
 
@@ -43,27 +45,13 @@ def _inputs_table(entry: Entrypoint, title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     for column in ("input", "type", "required", "default", "constraints", "description"):
         table.add_column(column, overflow="fold")
-    for spec in entry.inputs:
-        constraints = [f"{k} {v}" for k, v in (("≥", spec.ge), ("≤", spec.le),
-                       ("min len", spec.min_length), ("max len", spec.max_length),
-                       ("pattern", spec.regex)) if v is not None]
-        if spec.choices is not None:
-            shown = ", ".join(map(str, spec.choices[:6]))
-            more = f" (+{len(spec.choices) - 6} more)" if len(spec.choices) > 6 else ""
-            constraints.append(f"choices {shown}{more}")
-        if spec.deprecated:
-            constraints.append("deprecated")
-        default = "" if spec.default is MISSING else repr(spec.default)
-        if spec.default_source:
-            default = f"{spec.default_source} (runtime)"
-        cells = (spec.name, spec.type.describe(), "yes" if spec.required else "no", default,
-                 "; ".join(constraints), spec.description or "")
-        table.add_row(*(escape(cell) for cell in cells))
+    for row in input_rows(entry, TERMINAL):
+        table.add_row(*(escape(cell) for cell in dataclasses.astuple(row)))
     return table
 
 
 def run_inspect(model_dir: Path, as_json: bool) -> int:
-    conversion = convert_project(model_dir, ConvertOptions())
+    conversion = analyse_project(model_dir, ConvertOptions())  # no app file or report rendered
     project, plan = conversion.project, conversion.plan
     findings = sorted_findings(conversion.findings)
     if as_json:
@@ -76,13 +64,13 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
             "app_class": plan.class_name,
             "app_name": plan.app_name,
             "machine_type": plan.machine_type,
-            "requirements": conversion.requirements.items if conversion.requirements else [],
+            "requirements": conversion.requirements.items,
             "findings": [finding_json(f) for f in findings],
         }, indent=2))
         return 0
     console = Console(highlight=False)
     config, entry = project.config, project.predictor
-    requirements = conversion.requirements.items if conversion.requirements else []
+    requirements = conversion.requirements.items
     console.print(f"[bold]{escape(str(config.predict))}[/] ({entry.kind}, `{entry.method}()`"
                   f"{', async' if entry.is_async else ''}, {entry.api} API)")
     console.print(f"  cog.yaml: gpu={config.gpu}, python {config.python_version or '?'}, "

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cog2fal import __version__
-from cog2fal.project import MISSING, Entrypoint, Finding
-from cog2fal.writing.pysource import literal
+from cog2fal.project import Entrypoint, Finding
+from cog2fal.reporting.endpoints import endpoints
+from cog2fal.reporting.inputs_table import MARKDOWN, input_rows
 
 if TYPE_CHECKING:
-    from cog2fal.convert import Conversion
+    from cog2fal.conversion import Conversion
 
 _SEVERITY_ORDER = {"todo": 0, "warning": 1, "info": 2}
 
@@ -26,21 +27,8 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
 
 def _inputs_table(entry: Entrypoint) -> list[str]:
     rows = ["| input | type | required | default | constraints |", "|---|---|---|---|---|"]
-    for spec in entry.inputs:
-        constraints = []
-        for label, value in (("≥", spec.ge), ("≤", spec.le), ("min length", spec.min_length),
-                             ("max length", spec.max_length), ("pattern", spec.regex)):
-            if value is not None:
-                constraints.append(f"{label} {value}")
-        if spec.choices is not None:
-            constraints.append("one of " + ", ".join(f"`{c}`" for c in spec.choices))
-        if spec.deprecated:
-            constraints.append("deprecated")
-        default = "" if spec.default is MISSING else f"`{literal(spec.default)}`"
-        if spec.default_source:
-            default = f"`{spec.default_source}` (in the model code)"
-        rows.append(f"| `{spec.name}` | `{spec.type.describe()}` | {'yes' if spec.required else 'no'} "
-                    f"| {default} | {'; '.join(constraints)} |")
+    rows += [f"| {row.name} | {row.type} | {row.required} | {row.default} | {row.constraints} |"
+             for row in input_rows(entry, MARKDOWN)]
     return rows
 
 
@@ -62,10 +50,7 @@ def _response_shape(entry: Entrypoint, path: str) -> list[str]:
 def render_migration(conversion: Conversion) -> str:
     project, plan = conversion.project, conversion.plan
     predictor = project.predictor
-    endpoints = ["/"] + (["/stream"] if predictor.streams else [])
-    if project.trainer is not None:
-        endpoints += ["/train"] + (["/train/stream"] if project.trainer.streams else [])
-    machine_note = "`--machine-type`" if plan.machine_type not in ("GPU-A100", "S") else \
+    machine_note = "`--machine-type`" if conversion.machine.given else \
         ("a guess from `build.gpu: true`: pick the GPU your model needs" if project.config.gpu
          else "`build.gpu` is false")
     lines = [
@@ -84,7 +69,7 @@ def render_migration(conversion: Conversion) -> str:
         f"| app file | `{conversion.app_file}`, class `{plan.class_name}`, app name `{plan.app_name}` |",
         f"| mode | {plan.mode}: {conversion.mode_reason} |",
         f"| machine type | `{plan.machine_type}` ({machine_note}) |",
-        f"| endpoints | {', '.join(f'`POST {e}`' for e in endpoints)} |",
+        f"| endpoints | {', '.join(f'`POST {e}`' for e in endpoints(project))} |",
         f"| model code | `{predictor.file}` (`{predictor.name}`), " + (
             f"copied into the image at `{plan.model_root}` and imported in `setup()` |"
             if plan.mode == "container"

@@ -73,3 +73,27 @@ def test_cog_debug_output_is_cleaned_into_the_app(tmp_path: Path) -> None:
     assert "r8.im/cog-base" not in text
     report = (out / "MIGRATION.md").read_text()
     assert "removed" in report and "cog-0.15.2-py3-none-any.whl" in report
+
+
+def test_container_mode_is_a_contribution(tmp_path: Path) -> None:
+    """Container mode returns what it decides; the conversion merges it (and nothing else edits it)."""
+    from cog2fal.conversion import ConvertOptions
+    from cog2fal.convert import convert_project
+    from cog2fal.reading.config import find_config, read_config
+    from cog2fal.reading.requirements import read_requirements
+    from cog2fal.writing.container import MODEL_ROOT, container_contribution
+
+    project = FIXTURES / "build_run_secrets"
+    config_path = find_config(project)
+    config = read_config(config_path, config_path.name)
+    requirements = read_requirements(project, config)
+    contribution = container_contribution(project, config, requirements, app_file="fal_app.py",
+                                          cog_debug=None, shipped={"requirements.txt": b"something else\n"})
+    assert contribution.plan["mode"] == "container" and contribution.plan["model_root"] == MODEL_ROOT
+    assert {f.code for f in contribution.findings} >= {"C2F040", "C2F041", "C2F042"}
+    conversion = convert_project(project, ConvertOptions())
+    assert conversion.plan.mode == "container"
+    assert conversion.plan.dockerfile == contribution.plan["dockerfile"]
+    assert conversion.plan.app_files == [] and conversion.plan.requirements == []
+    assert conversion.files[".dockerignore"] == contribution.files[".dockerignore"]
+    assert list(conversion.dockerfile_changes) == list(contribution.dockerfile_changes)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig
+from cog2fal.reading.requirements import Requirements, read_requirements
 from cog2fal.writing.dockerfile import blocks, cogdebug, compat
 from cog2fal.writing.dockerfile.instructions import (
     SYNTAX_HEADER,
@@ -72,9 +73,9 @@ def _words(text: str) -> str:
 
 
 class _Cleaner:
-    def __init__(self, root: Path, config: CogConfig):
+    def __init__(self, config: CogConfig, requirements: Requirements):
         self.config = config
-        self.requirements = build_requirements(root, config)
+        self.requirements = build_requirements(requirements, config)
         self.out: list[_Out] = []
         self.moved: list[_Out] = []  # deps-stage lines waiting for the final stage
         self.changes: list[DockerfileChange] = []
@@ -411,9 +412,12 @@ class _Cleaner:
             self.note("removed", old, None, "no --mount left that needs the BuildKit syntax line")
 
 
-def clean_cog_debug(text: str, root: Path, config: CogConfig, *,
-                    source_name: str = "cog debug") -> DockerfileResult:
-    """Cleans `cog debug` output of any Cog era into a Dockerfile for fal's ContainerImage."""
+def clean_cog_debug(text: str, root: Path, config: CogConfig, *, source_name: str = "cog debug",
+                    requirements: Requirements | None = None) -> DockerfileResult:
+    """Cleans `cog debug` output of any Cog era into a Dockerfile for fal's ContainerImage.
+    `requirements` are the project's, when the caller has read them already."""
     if not text.strip():
         raise CogProjectError("the cog debug output is empty", source_name, 1)
-    return _Cleaner(root, config).run(text, source_name)
+    if requirements is None:
+        requirements = read_requirements(root, config)
+    return _Cleaner(config, requirements).run(text, source_name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cog2fal.project import CogConfig
+from cog2fal.reading.requirements import Requirements, read_requirements
 from cog2fal.writing.dockerfile import blocks
 from cog2fal.writing.dockerfile.instructions import SYNTAX_HEADER, env_line
 from cog2fal.writing.dockerfile.requirements_txt import build_requirements
@@ -35,13 +36,17 @@ def _model_lines(config: CogConfig, requirements_txt: str) -> list[blocks.Line]:
     return lines
 
 
-def generate_dockerfile(root: Path, config: CogConfig) -> DockerfileResult:
-    """Writes the Dockerfile Cog would build for this cog.yaml, on a public base, plus fal's tail."""
-    requirements = build_requirements(root, config)
+def generate_dockerfile(root: Path, config: CogConfig,
+                        requirements: Requirements | None = None) -> DockerfileResult:
+    """Writes the Dockerfile Cog would build for this cog.yaml, on a public base, plus fal's tail.
+    `requirements` are the project's, when the caller has read them already."""
+    if requirements is None:
+        requirements = read_requirements(root, config)
+    build = build_requirements(requirements, config)
     python, python_note = blocks.python_version(config)
-    base = blocks.choose_base(config, requirements.torch, python)
+    base = blocks.choose_base(config, build.torch, python)
     installer = "python -m pip install"
-    lines = blocks.base_lines(base) + _model_lines(config, requirements.text) + blocks.tail_lines(installer)
+    lines = blocks.base_lines(base) + _model_lines(config, build.text) + blocks.tail_lines(installer)
     if python_note:
         lines[0] = blocks.Line(lines[0].text, f"{lines[0].reason}; {python_note}")
     texts = [line.text for line in lines]
@@ -50,7 +55,7 @@ def generate_dockerfile(root: Path, config: CogConfig) -> DockerfileResult:
     changes = [DockerfileChange("added", None, None, line.text, line.reason) for line in lines]
     return DockerfileResult(
         text="\n".join(line.text for line in lines) + "\n",
-        requirements_txt=requirements.text,
-        changes=changes + requirements.changes,
+        requirements_txt=build.text,
+        changes=changes + build.changes,
         source="generated",
     )

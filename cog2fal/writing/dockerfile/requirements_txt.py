@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cog2fal.project import CogConfig
-from cog2fal.reading.requirements import RequirementLine, Requirements, read_requirements
+from cog2fal.reading.requirements import RequirementLine, Requirements
 from cog2fal.writing.dockerfile import compat
 from cog2fal.writing.dockerfile.result import DockerfileChange
 
@@ -97,9 +96,8 @@ def _strip_local(line: RequirementLine, changes: list[DockerfileChange]) -> str:
     return stripped
 
 
-def build_requirements(root: Path, config: CogConfig) -> RequirementsFile:
-    """Regenerates the build's requirements.txt from cog.yaml (python_packages or python_requirements)."""
-    requirements = read_requirements(root, config)
+def build_requirements(requirements: Requirements, config: CogConfig) -> RequirementsFile:
+    """The build's requirements.txt from the project's requirements, as read once from cog.yaml."""
     changes = [
         DockerfileChange("removed", None, None, None, f"requirements.txt ({f.location}): {f.message}")
         for f in requirements.removed
