@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from cog2fal import __version__
+from cog2fal.conversion import CPU_DEFAULT, GPU_DEFAULT, ConvertOptions
 from cog2fal.errors import CogProjectError
 from cog2fal.typer_compat import LeanGroup
 
@@ -89,7 +90,7 @@ def convert(
              "`auto`: container when cog.yaml needs system packages, run commands or a CUDA pin."),
     ] = Mode.auto,
     machine_type: Annotated[str | None, typer.Option(
-        help="fal machine type (default: GPU-A100 when build.gpu, else S).")] = None,
+        help=f"fal machine type (default: {GPU_DEFAULT} when build.gpu, else {CPU_DEFAULT}).")] = None,
     app_name: Annotated[str | None, typer.Option(
         help="fal app name (default: from `image:` or the folder name).")] = None,
     billing_metric: Annotated[str | None, typer.Option(
@@ -121,7 +122,6 @@ def convert(
     * `cog2fal convert models/* --out-root converted/`
     """
     from cog2fal.commands.convert import run_convert
-    from cog2fal.conversion import ConvertOptions
 
     if out is not None and len(model_dirs) > 1:
         raise CogProjectError("--out takes one project; use --out-root for several")
