@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from cog2fal.codes import Code
 from cog2fal.conversion import (
     CPU_DEFAULT,
     GPU_DEFAULT,
@@ -27,8 +28,8 @@ def _plan() -> AppPlan:
 
 
 def test_contributions_are_merged_in_order() -> None:
-    first = Finding("C2F999", "first", Location("cog.yaml", 1), "info")
-    second = Finding("C2F998", "second", None, "todo")
+    first = Finding(Code.ENVIRONMENT, "first", Location("cog.yaml", 1))
+    second = Finding(Code.BUILD_SECRETS, "second")
     merged = merge_contributions(
         _plan(), {"predict.py": b"a", "requirements.txt": b"old"}, [first],
         [Contribution({"mode": "container", "requirements": []}, {"requirements.txt": b"new"}, (second,)),
@@ -47,7 +48,7 @@ def test_a_contribution_cannot_set_a_field_the_plan_does_not_have() -> None:
 def test_merging_leaves_its_inputs_alone() -> None:
     plan, files, findings = _plan(), {"a": b"1"}, []
     merge_contributions(plan, files, findings, [Contribution({"mode": "container"}, {"b": b"2"},
-                                                             (Finding("C2F999", "x", None, "info"),))])
+                                                             (Finding(Code.ENVIRONMENT, "x"),))])
     assert (plan.mode, files, findings) == ("app", {"a": b"1"}, [])
 
 

@@ -77,6 +77,7 @@ def test_cog_debug_output_is_cleaned_into_the_app(tmp_path: Path) -> None:
 
 def test_container_mode_is_a_contribution(tmp_path: Path) -> None:
     """Container mode returns what it decides; the conversion merges it (and nothing else edits it)."""
+    from cog2fal.codes import Code
     from cog2fal.conversion import ConvertOptions
     from cog2fal.convert import convert_project
     from cog2fal.reading.config import find_config, read_config
@@ -90,7 +91,8 @@ def test_container_mode_is_a_contribution(tmp_path: Path) -> None:
     contribution = container_contribution(project, config, requirements, app_file="fal_app.py",
                                           cog_debug=None, shipped={"requirements.txt": b"something else\n"})
     assert contribution.plan["mode"] == "container" and contribution.plan["model_root"] == MODEL_ROOT
-    assert {f.code for f in contribution.findings} >= {"C2F040", "C2F041", "C2F042"}
+    expected = {Code.REQUIREMENTS_REPLACED, Code.BUILD_SECRETS, Code.DOCKERFILE}
+    assert {f.code for f in contribution.findings} >= expected
     conversion = convert_project(project, ConvertOptions())
     assert conversion.plan.mode == "container"
     assert conversion.plan.dockerfile == contribution.plan["dockerfile"]
