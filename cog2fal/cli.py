@@ -18,7 +18,7 @@ import typer
 from cog2fal import __version__
 from cog2fal.conversion import CPU_DEFAULT, GPU_DEFAULT, ConvertOptions
 from cog2fal.errors import CogProjectError
-from cog2fal.typer_compat import LeanGroup
+from cog2fal.compat.typer_private import LeanGroup
 
 
 class _Group(LeanGroup):

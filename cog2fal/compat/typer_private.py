@@ -8,7 +8,7 @@ value typer would refuse, still goes through typer's own adapter, so its error w
 
 Proven on typer 0.29 (`typer._coercion`, `typer._param_types`; pyproject caps typer below 0.30).
 On a typer without those modules nothing is replaced and typer coerces as it always did;
-tests/test_typer_compat.py compares the two paths value for value and error for error.
+tests/compat/test_typer_private.py compares the two paths value for value and error for error.
 """
 
 from __future__ import annotations

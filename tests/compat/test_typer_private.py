@@ -1,4 +1,4 @@
-"""cog2fal.typer_compat: typer's coercion without pydantic gives typer's own values and refusals,
+"""cog2fal.compat.typer_private: typer's coercion without pydantic gives typer's own values and refusals,
 and a typer without the private modules it relies on falls back to typer's own coercion."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import sys
 import pytest
 import typer.main
 
-from cog2fal import cli, typer_compat
+from cog2fal import cli
+from cog2fal.compat import typer_private
 from tests.conftest import FIXTURES
 
 ARGUMENTS = [
@@ -33,7 +34,7 @@ def _parse(args: list[str], lean: bool) -> dict | str:
     parent = group.context_class(group, info_name="cog2fal")
     try:
         if lean:
-            typer_compat.lean_coercion(command.get_params(parent))
+            typer_private.lean_coercion(command.get_params(parent))
         ctx = command.make_context(args[0], list(args[1:]), parent=parent)
     except Exception as exc:  # typer's (or click's) usage errors: compare their wording
         return f"{type(exc).__name__}: {exc.format_message() if hasattr(exc, 'format_message') else exc}"
@@ -47,7 +48,7 @@ def test_lean_option_coercion_gives_typers_values(args: list[str]) -> None:
 
 
 def test_the_cli_group_coerces_leanly() -> None:
-    assert issubclass(typer.main.get_command(cli.app).__class__, typer_compat.LeanGroup)
+    assert issubclass(typer.main.get_command(cli.app).__class__, typer_private.LeanGroup)
 
 
 def test_without_typers_private_names_typer_coerces_as_always() -> None:
