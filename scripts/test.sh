@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need (cached venvs, see scripts/envs.sh) and runs the suite.
+# Sets up everything the tests need (cached venvs, see scripts/envs.sh; a private Docker engine,
+# see scripts/docker_engine.sh) and runs the suite.
 # Extra arguments go to pytest: scripts/test.sh -k golden -x
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/envs.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/docker_engine.sh"
 
 TOOL="$(tool_env)"
 export COG016_PYTHON="$(cog016_env)/bin/python"
 export COG2FAL_RUNTIME_PYTHON="$(runtime_env)/bin/python"
 export COG2FAL_TEST_CACHE="${COG2FAL_TEST_CACHE:-$COG2FAL_CACHE/tests}"
+
+# A private Docker engine for the image tests, stopped by PID however pytest ends.
+trap docker_engine_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+docker_engine_start
 
 cd "$REPO"
 set +e

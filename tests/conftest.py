@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.docker_engine"]  # the `docker_client` fixture (a real engine)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "projects"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"

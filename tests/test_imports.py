@@ -1,4 +1,4 @@
-"""Converting is static and light: the CLI imports neither fal, torch nor cog (nor pydantic,
+"""Converting is static and light: the CLI imports neither fal, torch, cog nor docker (nor pydantic,
 which typer would pull in only to coerce option values), in a real process and in process."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 
-FORBIDDEN = ("fal", "torch", "cog")
+FORBIDDEN = ("fal", "torch", "cog", "docker")
 # Projects whose code imports torch, fal-looking names, cog and its submodules.
 PROJECTS = ["hello_text", "numpy_stats", "train_class", "build_run_secrets", "legacy_2021_model"]
 
