@@ -16,9 +16,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from cog2fal import __version__
+from cog2fal.compat.typer_private import LeanGroup
 from cog2fal.conversion import CPU_DEFAULT, GPU_DEFAULT, ConvertOptions
 from cog2fal.errors import CogProjectError
-from cog2fal.compat.typer_private import LeanGroup
 
 
 class _Group(LeanGroup):
@@ -75,7 +75,13 @@ def main_options(
 
 
 ModelDirs = Annotated[list[Path], typer.Argument(
-    help="Cog project folder(s), or the path of a cog.yaml.", show_default=False)]
+    help="Cog project folder(s), the path of a cog.yaml, or Cog image reference(s) "
+         "(`r8.im/owner/model@sha256:…`; see docs/images.md).", show_default=False)]
+ImageFlag = Annotated[bool, typer.Option(
+    "--image", help="The arguments are Cog image references, even a bare `owner/model`.")]
+SchemaFile = Annotated[Path | None, typer.Option(
+    "--schema", help="A published Cog OpenAPI schema (or Replicate's version JSON) to check the "
+                     "converted inputs against, field by field.")]
 
 
 @app.command()
@@ -105,11 +111,15 @@ def convert(
     force: Annotated[bool, typer.Option(
         "--force", help="Replace a non-empty output folder.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    image: ImageFlag = False,
+    schema: SchemaFile = None,
 ) -> None:
     """Convert a Cog project into a fal app folder (`fal_app.py`, the model code, MIGRATION.md).
 
     The conversion is static: the model's code is read, never imported or run, and the Cog
-    project is never modified.
+    project is never modified. A Cog image converts as its project folder would: its `/src` is
+    read without running the image (pulled when not local; needs a Docker engine), and the
+    inputs are checked against the schema label it was published with.
 
     **Examples**
 
@@ -120,15 +130,19 @@ def convert(
     * `cog2fal convert ./my-model --check` (in CI: is the committed fal app up to date?)
 
     * `cog2fal convert models/* --out-root converted/`
+
+    * `cog2fal convert r8.im/owner/model@sha256:<digest>` → `./model-fal/`
     """
     from cog2fal.commands.convert import run_convert
 
     if out is not None and len(model_dirs) > 1:
         raise CogProjectError("--out takes one project; use --out-root for several")
+    if schema is not None and len(model_dirs) > 1:
+        raise CogProjectError("--schema belongs to one project")
     options = ConvertOptions(mode=mode.value, machine_type=machine_type, app_name=app_name,
                              billing_metric=billing_metric, cog_debug=_read_text(cog_debug))
     raise typer.Exit(run_convert(model_dirs, options, out=out, out_root=out_root, check=check, diff=diff,
-                                 force=force, as_json=as_json))
+                                 force=force, as_json=as_json, image=image, schema=schema))
 
 
 def _read_text(path: Path | None) -> str | None:
@@ -142,16 +156,23 @@ def _read_text(path: Path | None) -> str | None:
 
 @app.command()
 def inspect(
-    model_dir: Annotated[Path, typer.Argument(help="Cog project folder or cog.yaml.", show_default=False)],
+    model_dir: Annotated[Path, typer.Argument(
+        help="Cog project folder, cog.yaml, or Cog image reference.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    image: ImageFlag = False,
+    schema: SchemaFile = None,
 ) -> None:
     """Show what cog2fal understands of a Cog project, and what will need a hand.
 
-    **Example:** `cog2fal inspect ./my-model --json`
+    **Examples**
+
+    * `cog2fal inspect ./my-model --json`
+
+    * `cog2fal inspect r8.im/owner/model@sha256:<digest>` (labels, /src, schema check)
     """
     from cog2fal.commands.inspect import run_inspect
 
-    raise typer.Exit(run_inspect(model_dir, as_json))
+    raise typer.Exit(run_inspect(model_dir, as_json, image=image, schema=schema))
 
 
 @app.command()

@@ -112,6 +112,10 @@ class Code(str, Enum):
     ENVIRONMENT_UNDER_SRC = (
         "C2F044", "info", "environment value under /src",
         "app mode: an `environment` value under Cog's /src, set relative to the app's folder instead")
+    SCHEMA_DIFFERS = (
+        "C2F050", "warning", "input differs from the published schema",
+        "an input of the converted app differs from the published Cog schema (an image's schema "
+        "label or `--schema FILE`): the attribute, both values and the source are named")
 
     # ----------------------------------------------------------------- inputs
     UNTYPED_INPUT = (

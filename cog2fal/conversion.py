@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from cog2fal.project import Finding, Project
     from cog2fal.reading.requirements import Requirements
+    from cog2fal.reporting.schema_check import SchemaDifference
     from cog2fal.writing.app import AppPlan
     from cog2fal.writing.dockerfile.result import DockerfileChange
 
@@ -102,6 +103,7 @@ class Conversion:
     requirements: Requirements
     rewritten: dict[str, list[str]] = field(default_factory=dict)  # file → rule IDs that changed it
     dockerfile_changes: list[DockerfileChange] = field(default_factory=list)
+    schema_differences: list[SchemaDifference] = field(default_factory=list)  # from published schemas
 
 
 def default_out_dir(model_dir: Path) -> Path:

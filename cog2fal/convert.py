@@ -8,6 +8,7 @@ steps lives in `conversion.py`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from cog2fal.errors import CogProjectError
 from cog2fal.naming import app_name
 from cog2fal.project import Finding, Location, Project
 from cog2fal.reading.project_reader import read_project
+from cog2fal.reading.published_schema import PublishedSchema
 from cog2fal.reading.requirements import read_requirements
 from cog2fal.reading.source import SourceFile, parse_source
 from cog2fal.reading.sys_path import sys_path_findings
@@ -172,9 +174,11 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
     return out, applied
 
 
-def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | None = None) -> Conversion:
+def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | None = None,
+                    published: Sequence[PublishedSchema] = ()) -> Conversion:
     """Everything but the app file and the report: the project read, its code rewritten, the plan
-    made and every output concern's contribution merged (what `inspect` shows)."""
+    made and every output concern's contribution merged (what `inspect` shows). `published`: Cog
+    schemas (an image's label, `--schema`) the inputs are checked against."""
     sources: dict[str, SourceFile] = {}
     project = read_project(model_dir, sources)
     root = Path(project.root)
@@ -211,14 +215,21 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
         contributions.append(container_contribution(
             root, project.config, requirements, app_file=app_file, cog_debug=options.cog_debug,
             shipped=output))
+    differences: list = []
+    if published:
+        from cog2fal.reporting.schema_check import schema_findings
+
+        found, differences = schema_findings(project, list(published))
+        contributions.append(Contribution(findings=tuple(found)))
     merged = merge_contributions(plan, output, findings, contributions)
     return Conversion(project, merged.plan, machine, app_file, merged.files, merged.findings, reason,
-                      requirements, applied, merged.dockerfile_changes)
+                      requirements, applied, merged.dockerfile_changes, differences)
 
 
-def convert_project(model_dir: Path, options: ConvertOptions, *, out: Path | None = None) -> Conversion:
+def convert_project(model_dir: Path, options: ConvertOptions, *, out: Path | None = None,
+                    published: Sequence[PublishedSchema] = ()) -> Conversion:
     """The whole output folder in memory; `out`, when inside the project, is not shipped."""
-    conversion = analyse_project(model_dir, options, out=out)
+    conversion = analyse_project(model_dir, options, out=out, published=published)
     files = {**conversion.files,
              conversion.app_file: render_app(conversion.project, conversion.plan).encode("utf-8"),
              REPORT_FILE: render_migration(conversion).encode("utf-8")}

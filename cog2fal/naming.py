@@ -11,8 +11,9 @@ _GENERIC_FOLDERS = {"cog", "src", "model", "predictor", "replicate"}
 
 
 def app_name_from_image(ref: str) -> str:
-    """`r8.im/owner/name`, `owner/name:version` or `name` → `name`, as a fal app name."""
-    return kebab(ref.rstrip("/").rsplit("/", 1)[-1].split(":")[0])
+    """`r8.im/owner/name`, `owner/name:version`, `r8.im/owner/name@sha256:…` or `name` → `name`,
+    as a fal app name."""
+    return kebab(ref.split("@", 1)[0].rstrip("/").rsplit("/", 1)[-1].split(":")[0])
 
 
 def app_name_from_folder(model_dir: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from cog2fal.conversion import ConvertOptions, default_out_dir
+from cog2fal.conversion import ConvertOptions
 from cog2fal.convert import convert_project
 from cog2fal.errors import CogProjectError
+from cog2fal.images.argument import open_argument, schema_summary
 from cog2fal.output import check_writable, differences, unified_diff, write_tree
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.findings import STYLE, finding_json
@@ -60,8 +62,8 @@ def _todo_note(todos: int) -> str:
 
 
 def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, diff: bool,
-         force: bool) -> tuple[int, Any]:
-    conversion = convert_project(model_dir, options, out=out)
+         force: bool, published: list) -> tuple[int, Any]:
+    conversion = convert_project(model_dir, options, out=out, published=published)
     if check or diff:
         changed = differences(conversion.files, out)
         if diff and changed:
@@ -72,17 +74,11 @@ def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, di
     return 0, (conversion, "written")
 
 
-def out_dir(model_dir: Path, out: Path | None, out_root: Path | None) -> Path:
-    """`--out`, else `<out-root>/<model>-fal`, else the sibling `<model>-fal`."""
-    if out is not None:
-        return out
-    return out_root / default_out_dir(model_dir).name if out_root else default_out_dir(model_dir)
-
-
 def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | None = None,
                 out_root: Path | None = None, check: bool = False, diff: bool = False, force: bool = False,
-                as_json: bool = False) -> int:
-    """Each project converted with the same options; one that fails is reported and skipped."""
+                as_json: bool = False, image: bool = False, schema: Path | None = None) -> int:
+    """Each project (or Cog image) converted with the same options; one that fails is reported and
+    skipped. `schema`: a published Cog schema file the inputs are checked against."""
     console = Console(stderr=as_json or diff, highlight=False)
     reports: list[dict[str, Any]] = []
     worst = 0
@@ -92,21 +88,39 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
         progress = Progress(console=Console(stderr=True), transient=True)
         progress.start()
         task = progress.add_task("Converting", total=len(model_dirs))
+    given_schemas = []
+    if schema is not None:
+        from cog2fal.reading.published_schema import read_schema_file
+        try:
+            given_schemas.append(read_schema_file(schema))
+        except CogProjectError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 2
     try:
         for model_dir in model_dirs:
-            target = out_dir(model_dir, out, out_root)
             try:
-                code, (conversion, status) = _one(model_dir, target, options, check=check, diff=diff,
-                                                  force=force)
+                with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
+                    target = out or (out_root / argument.default_out.name if out_root else
+                                     argument.default_out)
+                    published = given_schemas + argument.published
+                    chosen = dataclasses.replace(options, app_name=options.app_name or argument.app_name)
+                    code, (conversion, status) = _one(argument.folder, target, chosen, check=check,
+                                                      diff=diff, force=force, published=published)
             except CogProjectError as error:
                 sys.stderr.write(f"error: {_prefixed(error, model_dir)}\n")
                 reports.append({"status": "error", "model_dir": str(model_dir), "error": str(error)})
                 worst = 2
                 continue
             worst = max(worst, code)
-            reports.append(_report(conversion, target, status))
+            reports.append({**_report(conversion, target, status),
+                            **argument.report(published, conversion.schema_differences)})
             if not as_json:
+                for note in argument.notes():
+                    console.print(f"  [dim]{escape(note)}[/]", highlight=False, soft_wrap=True)
                 _print_summary(console, conversion, target, status)
+                summary = schema_summary(published, conversion.schema_differences)
+                if summary:
+                    console.print(f"  schema: {escape(summary)}", highlight=False, soft_wrap=True)
             if progress is not None:
                 progress.advance(task)
     finally:

@@ -13,7 +13,9 @@ from rich.table import Table
 
 from cog2fal.conversion import ConvertOptions
 from cog2fal.convert import analyse_project
+from cog2fal.images.argument import open_argument, schema_summary
 from cog2fal.project import MISSING, Entrypoint
+from cog2fal.reading.published_schema import read_schema_file
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.inputs_table import TERMINAL, input_rows
 from cog2fal.reporting.migration import sorted_findings
@@ -50,12 +52,23 @@ def _inputs_table(entry: Entrypoint, title: str) -> Table:
     return table
 
 
-def run_inspect(model_dir: Path, as_json: bool) -> int:
-    conversion = analyse_project(model_dir, ConvertOptions())  # no app file or report rendered
+def run_inspect(model_dir: Path, as_json: bool, *, image: bool = False, schema: Path | None = None) -> int:
+    published = [read_schema_file(schema)] if schema is not None else []
+    with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
+        published += argument.published
+        options = ConvertOptions(app_name=argument.app_name)
+        conversion = analyse_project(argument.folder, options, published=published)  # nothing rendered
+        return _show(conversion, argument, published, as_json)
+
+
+def _show(conversion, argument, published: list, as_json: bool) -> int:
     project, plan = conversion.project, conversion.plan
     findings = sorted_findings(conversion.findings)
+    extra = argument.report(published, conversion.schema_differences)
+    extra.pop("model_dir", None)
     if as_json:
         print(json.dumps({
+            **extra,
             "config": _jsonable(project.config),
             "predictor": _entry_json(project.predictor),
             "trainer": _entry_json(project.trainer) if project.trainer else None,
@@ -69,6 +82,8 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
         }, indent=2))
         return 0
     console = Console(highlight=False)
+    for note in argument.notes():
+        console.print(f"[dim]{escape(note)}[/]", soft_wrap=True)
     config, entry = project.config, project.predictor
     requirements = conversion.requirements.items
     console.print(f"[bold]{escape(str(config.predict))}[/] ({entry.kind}, `{entry.method}()`"
@@ -93,4 +108,7 @@ def run_inspect(model_dir: Path, as_json: bool) -> int:
                           soft_wrap=True)
     else:
         console.print("[green]Nothing needs a hand.[/]")
+    summary = schema_summary(published, conversion.schema_differences)
+    if summary:
+        console.print(f"Schema: {escape(summary)}", soft_wrap=True)
     return 0
