@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from pathlib import Path
 
 from cog2fal.codes import Code
 from cog2fal.project import Finding, Location
+from cog2fal.reading.dockerignore import DockerIgnore
 
 _ALWAYS_SKIP_DIRS = {".git", ".cog", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache",
                      ".ruff_cache", ".idea", ".vscode", "node_modules"}
@@ -15,33 +15,10 @@ _SKIP_FILES = {"cog.yaml", ".dockerignore", ".DS_Store"}
 _LARGE = 100 * 1024 * 1024
 
 
-def _dockerignore(root: Path) -> list[str]:
-    path = root / ".dockerignore"
-    if not path.is_file():
-        return []
-    patterns = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            patterns.append(line.rstrip("/"))
-    return patterns
-
-
-def _ignored(relative: str, patterns: list[str]) -> bool:
-    ignored = False
-    for pattern in patterns:
-        negate = pattern.startswith("!")
-        pattern = pattern[1:] if negate else pattern
-        pattern = pattern.lstrip("/")
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative, pattern + "/*") or \
-                fnmatch.fnmatch(relative, "**/" + pattern):
-            ignored = not negate
-    return ignored
-
-
 def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None = None) -> list[str]:
-    """Relative POSIX paths of the files to ship, sorted; `.dockerignore` is honoured as by Cog."""
-    patterns = _dockerignore(root)
+    """Relative POSIX paths of the files to ship, sorted; `.dockerignore` is honoured as Docker
+    honours it when Cog copies the project into /src (see reading/dockerignore.py)."""
+    ignore = DockerIgnore.of(root)
     exclude = {p.resolve() for p in (exclude or set())}
     files: list[str] = []
     for folder, dirs, names in os.walk(root):
@@ -51,13 +28,13 @@ def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None
             continue
         dirs[:] = sorted(d for d in dirs if d not in _ALWAYS_SKIP_DIRS and
                          (base / d).resolve() not in exclude and
-                         not _ignored((base / d).relative_to(root).as_posix(), patterns))
+                         not (ignore and ignore.prunes((base / d).relative_to(root).as_posix())))
         for name in sorted(names):
             path = base / name
             relative = path.relative_to(root).as_posix()
             if name in _SKIP_FILES and base == root or name.endswith((".pyc", ".pyo")):
                 continue
-            if _ignored(relative, patterns) or path.is_symlink() and not path.exists():
+            if ignore and ignore.ignores(relative) or path.is_symlink() and not path.exists():
                 continue
             if path.stat().st_size > _LARGE:
                 findings.append(Finding(
