@@ -17,7 +17,8 @@ from cog2fal.images.reference import ImageReference
 
 
 def pull_image(client: Any, reference: ImageReference, console: Console | None = None) -> Any:
-    """Pull `reference` and return the local image; progress goes to `console` (stderr)."""
+    """Pull `reference` and return the local image. Progress is drawn on `console` (stderr) when it
+    is a terminal, and leaves nothing behind: a failure stays one line."""
     docker = docker_sdk()
     import requests
 
@@ -27,8 +28,6 @@ def pull_image(client: Any, reference: ImageReference, console: Console | None =
     layers: dict[str, tuple[int, int]] = {}
     progress = Progress(TextColumn("Pulling {task.description}"), BarColumn(), DownloadColumn(),
                         console=console, transient=True, disable=not console.is_terminal)
-    if not console.is_terminal:
-        console.print(f"Pulling {where} …", highlight=False)
     try:
         with progress:
             task = progress.add_task(where, total=None)

@@ -119,16 +119,19 @@ def _export_src(client: Any, image: Any, folder: Path, where: str) -> Extracted:
         container = client.containers.create(image.id, entrypoint=["/cog2fal-never-started"],
                                              network_disabled=True, labels={"cog2fal": "export"})
         chunks, _stat = container.get_archive("/src")
-        return extract_folder(chunks, folder, where)
+        extracted = extract_folder(chunks, folder, where)
     except docker.errors.NotFound:
-        raise CogProjectError("the image has no /src (every Cog image copies its project there)",
-                              where) from None
+        extracted = Extracted()
     except docker.errors.APIError as exc:
         raise CogProjectError(f"cannot export /src: {short_reason(exc)}", where) from None
     finally:
         if container is not None:
             with contextlib.suppress(docker.errors.APIError):
                 container.remove(force=True)
+    if not extracted.files:  # (WORKDIR /src makes the folder even when nothing was copied in)
+        raise CogProjectError("the image has no project in /src (every Cog image copies its project "
+                              "there)", where)
+    return extracted
 
 
 @contextlib.contextmanager
@@ -136,7 +139,10 @@ def image_project(reference: ImageReference, console: Console | None = None) -> 
     """The image's Cog project in a temporary folder, for the duration of the `with`."""
     where = str(reference)
     console = console or Console(stderr=True)
-    client = connect()
+    try:
+        client = connect()
+    except CogProjectError as error:
+        raise CogProjectError(error.message, where) from None
     try:
         image, pulled = _local_or_pulled(client, reference, console)
         _refuse_index(image, where)
