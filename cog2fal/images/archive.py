@@ -8,6 +8,8 @@ be gigabytes) and written only below the destination folder:
   claims to be;
 - a link whose target leaves /src (`weights -> /root/.cache/…`), a device, a FIFO or a socket
   is not created; it is listed in `skipped` so the caller can say so;
+- a link that stays inside is created pointing at its target as it reads (`a/../b` → `b`), so
+  no `..` can climb out through another link; a last pass removes any link that still would;
 - permissions keep only the executable bit; hard links become copies.
 
 Cog's `.cog/` staging folder (state of the build, the schema file) is dropped: it is not part
@@ -103,7 +105,7 @@ def extract_folder(chunks: Iterable[bytes], destination: Path, where: str, top: 
                     if member.isfile():
                         result.staging.append(relative)
                     continue
-                _extract_member(archive, member, relative, destination, result, top)
+                _extract_member(archive, member, relative, destination, result, top, where)
     except tarfile.TarError as exc:
         raise CogProjectError(f"cannot read the exported /{top} archive: {exc}", where) from None
     except OSError as exc:
@@ -117,8 +119,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _drop_escaping_links(destination: Path, result: Extracted, top: str) -> None:
-    """Links checked one by one can still escape together (a link through a linked folder):
-    once all exist, any whose real target is outside the destination is removed."""
+    """Belt and braces: once every link exists, any whose real target is outside is removed."""
     root = destination.resolve()
     for relative in list(result.files):
         path = destination / relative
@@ -129,7 +130,7 @@ def _drop_escaping_links(destination: Path, result: Extracted, top: str) -> None
 
 
 def _extract_member(archive: tarfile.TarFile, member: tarfile.TarInfo, relative: str,
-                    destination: Path, result: Extracted, top: str) -> None:
+                    destination: Path, result: Extracted, top: str, where: str) -> None:
     path = destination / relative
     if any(parent.is_symlink() for parent in path.parents if _inside(parent, destination)) or \
             path.parent.exists() and not path.parent.is_dir():
@@ -156,7 +157,7 @@ def _extract_member(archive: tarfile.TarFile, member: tarfile.TarInfo, relative:
         path.symlink_to(target)
         result.files.append(relative)
     elif member.islnk():
-        linked = _relative(member.linkname, top, str(destination))
+        linked = _relative(member.linkname, top, where)
         source_path = destination / linked if linked else None
         if source_path is None or not source_path.is_file() or source_path.is_symlink():
             result.skipped.append((relative, f"a hard link to {member.linkname}, not a file in /{top}"))

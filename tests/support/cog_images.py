@@ -34,14 +34,16 @@ def label_change(name: str, value: str) -> str:
 def normalised_config(cog_yaml: Path, python_default: str = "3.12") -> dict[str, Any]:
     """cog.yaml as Cog's normaliser writes it into the config label: `build.run` items as
     objects, a top-level `run:` as `predict`, python_version filled in."""
-    data = yaml.safe_load(cog_yaml.read_text(encoding="utf-8")) or {}
+    text = cog_yaml.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
     build = dict(data.get("build") or {})
-    build.setdefault("python_version", python_default)
-    build["python_version"] = str(build["python_version"])
+    # Go reads the scalar as written into a string field: `3.10` stays "3.10".
+    raw_build = (yaml.load(text, Loader=yaml.BaseLoader) or {}).get("build") or {}
+    build["python_version"] = raw_build.get("python_version") or python_default
     if build.get("run"):
         build["run"] = [item if isinstance(item, dict) else {"command": item} for item in build["run"]]
     config: dict[str, Any] = {"build": build}
-    for key in ("image", "predict", "train", "concurrency", "environment", "weights"):
+    for key in ("image", "model", "predict", "train", "concurrency", "environment", "weights"):
         if key == "predict" and "run" in data and "predict" not in data:
             config["predict"] = data["run"]
         elif key in data:
