@@ -44,7 +44,8 @@ def _v020_project(root: Path) -> Path:
     """text-tools with cog.yaml in Cog 0.20's spelling (`run:` at the top)."""
     shutil.copytree(TEXT_TOOLS, root)
     text = (root / "cog.yaml").read_text()
-    (root / "cog.yaml").write_text(text.replace('predict: "predict.py:Predictor"', 'run: "predict.py:Predictor"'))
+    v020 = text.replace('predict: "predict.py:Predictor"', 'run: "predict.py:Predictor"')
+    (root / "cog.yaml").write_text(v020)
     return root
 
 
@@ -249,7 +250,8 @@ def test_an_image_without_src_is_one_line(docker_client) -> None:
         line = _one_line_error(cog2fal("inspect", tag))
     finally:
         docker_client.images.remove(tag, force=True)
-    assert line == f"error: {tag}: the image has no project in /src (every Cog image copies its project there)"
+    assert line == (f"error: {tag}: the image has no project in /src "
+                    "(every Cog image copies its project there)")
 
 
 def test_a_missing_engine_is_one_line(tmp_path: Path) -> None:

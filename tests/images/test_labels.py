@@ -49,7 +49,8 @@ def test_html_escapes_and_no_schema() -> None:
     ({"run.cog.config": "  "}, "img: not a Cog image"),
     ({"run.cog.config": "{build"}, "img: label run.cog.config is not JSON (Expecting property name"),
     ({"run.cog.config": "[1]"}, "img: label run.cog.config is not a JSON object"),
-    ({"run.cog.config": "{}", "run.cog.openapi_schema": "nope"}, "img: label run.cog.openapi_schema is not JSON"),
+    ({"run.cog.config": "{}", "run.cog.openapi_schema": "nope"},
+     "img: label run.cog.openapi_schema is not JSON"),
 ])
 def test_what_is_refused(labels, message: str) -> None:
     with pytest.raises(CogProjectError) as caught:
@@ -57,8 +58,9 @@ def test_what_is_refused(labels, message: str) -> None:
     assert str(caught.value).startswith(message)
 
 
-PROJECTS = [p for p in sorted(FIXTURES.iterdir()) if (p / "cog.yaml").is_file()
-            and "legacy_2021" not in p.name] + sorted(p for p in EXAMPLES.glob("*/cog") if (p / "cog.yaml").is_file())
+PROJECTS = [p for p in sorted(FIXTURES.iterdir())
+            if (p / "cog.yaml").is_file() and "legacy_2021" not in p.name]
+PROJECTS += sorted(p for p in EXAMPLES.glob("*/cog") if (p / "cog.yaml").is_file())
 
 
 def _comparable(config) -> dict:

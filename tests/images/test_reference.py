@@ -29,7 +29,8 @@ def test_references_parse_as_docker_reads_them(text, domain, path, tag, digest) 
     assert str(reference) == text
 
 
-@pytest.mark.parametrize("text", ["UPPER", "owner/Model", "./model", "../model", "/abs/path", "a//b", "model:",
+@pytest.mark.parametrize("text", ["UPPER", "owner/Model", "./model", "../model", "/abs/path", "a//b",
+                                  "model:",
                                   "model@sha256:short", "-model", "a/b:tag with space", "x" * 300])
 def test_what_is_not_a_reference(text: str) -> None:
     assert parse_reference(text) is None

@@ -128,7 +128,8 @@ def test_a_disagreeing_schema_file_is_reported_everywhere(tmp_path: Path) -> Non
     assert report["schema_check"]["differences"] == [
         {"source": str(schema), "model": "Input", "field": "shout", "attribute": "default",
          "published": True, "converted": False}]
-    assert "`shout`: default is True in the published schema" in (tmp_path / "out" / "MIGRATION.md").read_text()
+    migration = (tmp_path / "out" / "MIGRATION.md").read_text()
+    assert "`shout`: default is True in the published schema" in migration
     text = cog2fal("inspect", str(FIXTURES / "hello_text"), "--schema", str(schema))
     assert "input `shout`: default is True in the published schema" in text.stdout
     assert "1 difference from the published schema" in text.stdout
@@ -143,5 +144,6 @@ def test_schema_errors_on_the_command_line_are_one_line(tmp_path: Path) -> None:
         assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
         assert done.stderr.startswith(f"error: {broken}:1: not JSON")
     assert not (tmp_path / "out").exists()
-    done = cog2fal("convert", str(FIXTURES / "hello_text"), str(FIXTURES / "secrets"), "--schema", str(broken))
+    done = cog2fal("convert", str(FIXTURES / "hello_text"), str(FIXTURES / "secrets"),
+                   "--schema", str(broken))
     assert done.returncode == 2 and "--schema belongs to one project" in done.stderr
