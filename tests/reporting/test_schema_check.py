@@ -45,8 +45,8 @@ def test_each_difference_names_the_field_both_values_and_the_source() -> None:
     name, shout = props["name"], props["shout"]
     name["description"], name["minLength"] = "Someone", 2
     shout["default"], shout["deprecated"] = True, True
-    conversion = convert_project(FIXTURES / "hello_text",
-                                 ConvertOptions(published_schemas=[published_schema(doc, "schema.json")]))
+    conversion = convert_project(FIXTURES / "hello_text", ConvertOptions(),
+                                 published=[published_schema(doc, "schema.json")])
     found = sorted(message(d) for d in conversion.schema_differences)
     assert found == [
         "input `name`: description is 'Someone' in the published schema (schema.json), 'Who to greet' "
