@@ -15,6 +15,8 @@ from cog2fal.naming import app_name, app_name_from_folder, app_name_from_image
     ("owner/name", "name"),
     ("owner/name:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa", "name"),
     ("name", "name"),
+    ("r8.im/owner/name@sha256:" + "ab" * 32, "name"),  # a pinned image, as Replicate shows them
+    ("localhost:5000/owner/name:v2@sha256:" + "ab" * 32, "name"),
     ("r8.im/stability-ai/Stable_Diffusion", "stable-diffusion"),
 ])
 def test_app_name_from_image(ref: str, expected: str) -> None:
