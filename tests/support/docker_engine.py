@@ -7,7 +7,9 @@ without it fails here, naming what is missing, instead of silently testing less.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,3 +40,20 @@ def docker_client() -> Iterator[Any]:
         pytest.fail(str(exc), pytrace=False)
     yield client
     client.close()
+
+
+BASE_IMAGE_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "python_base_image.sh"
+
+
+@pytest.fixture(scope="session")
+def python_base_image(docker_client: Any) -> str:
+    """`python:3.11-slim` made locally from Debian packages (no registry is reachable in tests).
+
+    The first run on a machine debootstraps it (minutes, cached as a tar under $COG2FAL_CACHE);
+    later runs import the cached tar (seconds).
+    """
+    done = subprocess.run(["bash", str(BASE_IMAGE_SCRIPT)], capture_output=True, text=True,
+                          timeout=1800)
+    if done.returncode != 0:
+        pytest.fail(f"could not make the local base image:\n{done.stderr[-3000:]}", pytrace=False)
+    return "python:3.11-slim"
