@@ -82,6 +82,12 @@ ImageFlag = Annotated[bool, typer.Option(
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="A published Cog OpenAPI schema (or Replicate's version JSON) to check the "
                      "converted inputs against, field by field.")]
+BuildFlag = Annotated[bool, typer.Option(
+    "--build", help="Build the image with the Docker SDK (needs an engine) and smoke-test it "
+                    "without a GPU: fal and cog2fal_runtime import, the files are in /src, pip "
+                    "check passes (docs/container.md).")]
+TagOption = Annotated[str | None, typer.Option(
+    "--tag", help="With --build: the image's tag (default: cog2fal/<name>:latest).")]
 
 
 @app.command()
@@ -113,6 +119,12 @@ def convert(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
     image: ImageFlag = False,
     schema: SchemaFile = None,
+    build: BuildFlag = False,
+    tag: TagOption = None,
+    base_image: Annotated[str | None, typer.Option(
+        "--base-image", help="Container mode FROM this Cog image, pinned by digest: the model keeps "
+                             "Replicate's exact environment; only curl, the code and fal are added.",
+        show_default=False)] = None,
 ) -> None:
     """Convert a Cog project into a fal app folder (`fal_app.py`, the model code, MIGRATION.md).
 
@@ -131,6 +143,10 @@ def convert(
 
     * `cog2fal convert models/* --out-root converted/`
 
+    * `cog2fal convert ./my-model --mode container --build` (then a smoke test in the image)
+
+    * `cog2fal convert r8.im/owner/model@sha256:<digest> --base-image r8.im/owner/model@sha256:<digest>`
+
     * `cog2fal convert r8.im/owner/model@sha256:<digest>` → `./model-fal/`
     """
     from cog2fal.commands.convert import run_convert
@@ -139,10 +155,16 @@ def convert(
         raise CogProjectError("--out takes one project; use --out-root for several")
     if schema is not None and len(model_dirs) > 1:
         raise CogProjectError("--schema belongs to one project")
+    if base_image is not None and mode == Mode.app:
+        raise CogProjectError("--base-image makes a container app: not with --mode app")
+    if build and (check or diff or len(model_dirs) > 1):
+        raise CogProjectError("--build builds one written container app: not with --check, --diff or "
+                              "several projects")
     options = ConvertOptions(mode=mode.value, machine_type=machine_type, app_name=app_name,
                              billing_metric=billing_metric, cog_debug=_read_text(cog_debug))
     raise typer.Exit(run_convert(model_dirs, options, out=out, out_root=out_root, check=check, diff=diff,
-                                 force=force, as_json=as_json, image=image, schema=schema))
+                                 force=force, as_json=as_json, image=image, schema=schema, build=build,
+                                 tag=tag, base_image=base_image))
 
 
 def _read_text(path: Path | None) -> str | None:
@@ -183,6 +205,8 @@ def dockerfile(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write the Dockerfile here (and requirements.txt beside it).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    build: BuildFlag = False,
+    tag: TagOption = None,
 ) -> None:
     """Print a Dockerfile for fal's ContainerImage: `cog debug` output cleaned of Cog's runtime.
 
@@ -194,10 +218,12 @@ def dockerfile(
     * `cog debug | cog2fal dockerfile . --from -`
 
     * `cog2fal dockerfile ./my-model --out build/Dockerfile`
+
+    * `cog2fal dockerfile ./my-model --build` (the project folder is the build context)
     """
     from cog2fal.commands.dockerfile import run_dockerfile
 
-    raise typer.Exit(run_dockerfile(model_dir, source, out, as_json))
+    raise typer.Exit(run_dockerfile(model_dir, source, out, as_json, build=build, tag=tag))
 
 
 @app.command()
@@ -207,6 +233,11 @@ def verify(
     case: Annotated[list[Path] | None, typer.Option(
         "--case", help="A JSON file with one request's inputs; repeatable.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    in_image: Annotated[bool, typer.Option(
+        "--in-image", help="Serve the fal app inside its container image (built from the app's "
+                           "DOCKERFILE with the Docker SDK, or --image), not in this Python.")] = False,
+    image: Annotated[str | None, typer.Option(
+        "--image", help="With --in-image: an image already built for the app (a tag or id).")] = None,
 ) -> None:
     """Run the Cog model under Cog's runtime and the fal app under fal's server, locally, and compare.
 
@@ -214,11 +245,15 @@ def verify(
     model's dependencies, `cog` and `fal` installed in this Python environment.
 
     **Example:** `cog2fal verify ./my-model ./my-model-fal --case cases/cat.json`
+
+    **In the image:** `cog2fal verify ./my-model ./my-model-fal --in-image` builds the container
+    app's image and serves the app inside it (Cog's side still runs in this Python).
     """
     _needs_teardown()
     from cog2fal.commands.verify import run_verify
 
-    raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json))
+    raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json, in_image=in_image or bool(image),
+                                image=image))
 
 
 # Whether the process may end without the interpreter's teardown, which frees every libcst

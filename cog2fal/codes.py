@@ -105,7 +105,8 @@ class Code(str, Enum):
         "`build.run` uses build secrets: supply them when fal builds the image")
     DOCKERFILE = (
         "C2F042", "info", "Dockerfile made",
-        "container mode: how the Dockerfile was made, and how many lines changed")
+        "container mode: how the Dockerfile was made, and how many lines changed; with `--base-image`, "
+        "what starting FROM the Cog image costs (size, Cog runtime left inside)")
     BUILD_STEPS_DROPPED = (
         "C2F043", "todo", "build steps not reproduced",
         "app mode: `system_packages`, `build.run` or `pre_install` not reproduced")

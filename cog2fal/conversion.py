@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from cog2fal.project import Finding, Project
@@ -52,6 +52,7 @@ class ConvertOptions:
     app_name: str | None = None
     billing_metric: str | None = None
     cog_debug: str | None = None  # `cog debug` output to clean, for container mode
+    base_image: Any = None  # images.base_image.BaseImage (`--base-image`): container mode FROM it
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
 
         contributions.append(container_contribution(
             root, project.config, requirements, app_file=app_file, cog_debug=options.cog_debug,
-            shipped=output))
+            shipped=output, base_image=options.base_image))
     differences: list = []
     if published:
         from cog2fal.reporting.schema_check import schema_findings

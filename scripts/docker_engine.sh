@@ -133,8 +133,10 @@ docker_engine_stop() {  # by PID: dockerd stops its containers and its container
   local root="$_DOCKER_ENGINE_EPHEMERAL_ROOT"
   _DOCKER_ENGINE_EPHEMERAL_ROOT=""
   if [ -n "$root" ]; then
-    # A container's mounts outlive an engine that was killed: unmount before removing.
-    { grep -o " $root/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r mount_point; do
+    # dockerd bind-mounts its data root onto itself, and a container's mounts outlive an engine
+    # that was killed: unmount all of them, deepest first, before removing.
+    { awk -v root="$root" '$2 == root || index($2, root "/") == 1 { print $2 }' /proc/mounts \
+        2>/dev/null || true; } | sort -r | while read -r mount_point; do
       umount -l "$mount_point" 2>/dev/null || true
     done
     rm -rf "$root" 2>/dev/null || echo "could not remove the engine's data root $root" >&2

@@ -66,7 +66,7 @@ cog016_env() {
 
 runtime_env() {
   local dir
-  dir="$(_venv runtime "cog==0.23.1 fal==1.83.0 pillow==13.0.0 numpy torch==2.13.0 libcst>=1.4 typer>=0.12 rich>=13 pyyaml>=6 packaging>=23")"
+  dir="$(_venv runtime "cog==0.23.1 fal==1.83.0 pillow==13.0.0 numpy torch==2.13.0 libcst>=1.4 typer>=0.12 rich>=13 pyyaml>=6 packaging>=23 docker>=7.1")"
   _pip "$dir/bin/python" install --no-deps -e "$REPO"
   echo "$dir"
 }

@@ -12,7 +12,8 @@
 # TLS to PyPI from inside a build is trusted only with it.
 #
 # The root filesystem tar is cached under $COG2FAL_CACHE/base-images, keyed by what it installs
-# (and the CA bundle), and the engine keeps the imported image: a rerun takes a second.
+# (and the CA bundle), with a `docker save` of the imported image beside it: a rerun loads that
+# (seconds), so the base keeps one image id across runs and engines.
 set -euo pipefail
 
 SUITE=bookworm
@@ -26,14 +27,17 @@ COG2FAL_CACHE="${COG2FAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cog2fal}"
 KEY="$( { echo "$SUITE $MIRROR $PACKAGES recipe-1"; sha256sum "$HOST_CA"; } | sha256sum | cut -c1-12)"
 CACHE_DIR="$COG2FAL_CACHE/base-images"
 ROOTFS_TAR="$CACHE_DIR/python3.11-$SUITE-$KEY.tar"
+IMAGE_TAR="$CACHE_DIR/python3.11-$SUITE-$KEY.image.tar"  # `docker save` of the imported image
 LABEL="cog2fal.local-base=$KEY"
 
 _engine() {  # curl on the engine's unix socket: _engine PATH
   curl -fsS --unix-socket "${DOCKER_HOST#unix://}" "http://localhost$1"
 }
 
-_has_image() {  # the tag exists and carries this recipe's key
-  _engine "/images/$TAG/json" 2>/dev/null | grep -q "\"cog2fal.local-base\":\"$KEY\""
+_has_image() {  # the tag exists and carries this recipe's key (no pipe: grep -q would cut curl off)
+  local found
+  found="$(_engine "/images/$TAG/json" 2>/dev/null || true)"
+  [[ "$found" == *"\"cog2fal.local-base\":\"$KEY\""* ]]
 }
 
 _build_rootfs() {
@@ -68,6 +72,11 @@ _build_rootfs() {
 
 if _has_image; then
   echo "==> $TAG is the local base image $KEY" >&2
+elif [ -f "$IMAGE_TAR" ]; then
+  # Loading the saved image (not importing the tar again) keeps its id and history, so layers
+  # built on it in an earlier run (kept with `docker save`) still match as build cache.
+  docker load -q -i "$IMAGE_TAR" >/dev/null
+  echo "==> $TAG loaded from $IMAGE_TAR" >&2
 else
   started=$SECONDS
   [ -f "$ROOTFS_TAR" ] || _build_rootfs
@@ -78,6 +87,7 @@ else
     --change "ENV LANG=C.UTF-8" \
     --change 'CMD ["python3"]' \
     "$ROOTFS_TAR" "$TAG" >/dev/null
+  docker save -o "$IMAGE_TAR.partial" "$TAG" && mv "$IMAGE_TAR.partial" "$IMAGE_TAR"
   echo "==> $TAG ready in $((SECONDS - started)) s" >&2
 fi
 for extra in "$@"; do

@@ -11,6 +11,12 @@ export COG016_PYTHON="$(cog016_env)/bin/python"
 export COG2FAL_RUNTIME_PYTHON="$(runtime_env)/bin/python"
 export COG2FAL_TEST_CACHE="${COG2FAL_TEST_CACHE:-$COG2FAL_CACHE/tests}"
 
+# examples/json-query's Cog side runs the `jq` program on this machine (its fal side, in its image).
+if ! command -v jq >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq >&2 \
+    || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq >&2; }
+fi
+
 # A private Docker engine for the image tests, stopped by PID however pytest ends.
 trap docker_engine_stop EXIT
 trap 'exit 130' INT

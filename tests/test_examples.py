@@ -43,8 +43,8 @@ def _load_script() -> ModuleType:
 SCRIPT = _load_script()
 RERUN = f"out of date: run {SCRIPT.RERUN}"
 NAMES = SCRIPT.example_names()
-DEMOS = ["diffrhythm", "hunyuan3d", "kokoro", "sana", "wan"]  # the five models of fal's demo
-CONTAINER = {"diffrhythm", "wan"}  # system packages / build.run / cuda: container mode under --mode auto
+DEMOS = ["diffrhythm", "hunyuan3d", "kokoro", "sana", "wan"]  # SPEC 5: fal's five demo models
+CONTAINER = {"diffrhythm", "wan", "json-query"}  # system packages / build.run / cuda: container mode (auto)
 DOCS = sorted({*SCRIPT.generated_walkthroughs(), "docs/cli.md", "docs/mapping.md"})
 
 # Examples whose schema differs from Cog's because of a converter bug: name → reason. Each one

@@ -76,10 +76,21 @@ def _one(model_dir: Path, out: Path, options: ConvertOptions, *, check: bool, di
 
 def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | None = None,
                 out_root: Path | None = None, check: bool = False, diff: bool = False, force: bool = False,
-                as_json: bool = False, image: bool = False, schema: Path | None = None) -> int:
+                as_json: bool = False, image: bool = False, schema: Path | None = None, build: bool = False,
+                tag: str | None = None, base_image: str | None = None) -> int:
     """Each project (or Cog image) converted with the same options; one that fails is reported and
-    skipped. `schema`: a published Cog schema file the inputs are checked against."""
+    skipped. `schema`: a published Cog schema file the inputs are checked against. `build`: the
+    written container app's image built and smoke-tested (as `tag`). `base_image`: container mode
+    FROM that Cog image."""
     console = Console(stderr=as_json or diff, highlight=False)
+    if base_image is not None:
+        from cog2fal.images.base_image import resolve_base_image
+        try:
+            base = resolve_base_image(base_image, console=Console(stderr=True))
+        except CogProjectError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 2
+        options = dataclasses.replace(options, mode="container", base_image=base)
     reports: list[dict[str, Any]] = []
     worst = 0
     progress = None
@@ -106,6 +117,7 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
                     chosen = dataclasses.replace(options, app_name=options.app_name or argument.app_name)
                     code, (conversion, status) = _one(argument.folder, target, chosen, check=check,
                                                       diff=diff, force=force, published=published)
+                    built = _build(conversion, target, tag) if build else None
             except CogProjectError as error:
                 sys.stderr.write(f"error: {_prefixed(error, model_dir)}\n")
                 reports.append({"status": "error", "model_dir": str(model_dir), "error": str(error)})
@@ -113,7 +125,9 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
                 continue
             worst = max(worst, code)
             reports.append({**_report(conversion, target, status),
-                            **argument.report(published, conversion.schema_differences)})
+                            **argument.report(published, conversion.schema_differences),
+                            **({"build": built} if built is not None else {}),
+                            **({"base_image": options.base_image.facts()} if options.base_image else {})})
             if not as_json:
                 for note in argument.notes():
                     console.print(f"  [dim]{escape(note)}[/]", highlight=False, soft_wrap=True)
@@ -143,3 +157,17 @@ def _prefixed(error: CogProjectError, model_dir: Path) -> CogProjectError:
         shown = root / path
         return CogProjectError(error.message, str(shown), error.line)
     return error
+
+
+def _build(conversion, out: Path, tag: str | None) -> dict[str, Any]:
+    """`--build`: the written app folder is the context, the app's DOCKERFILE the Dockerfile."""
+    from cog2fal.images.build import default_tag
+    from cog2fal.images.build_app import app_dockerfile, build_and_check
+
+    app_file = out / conversion.app_file
+    if conversion.plan.mode != "container":
+        raise CogProjectError("--build needs a container app; this project converts in app mode "
+                              "(add --mode container)", app_file)
+    dockerfile, first_line = app_dockerfile(app_file)
+    return build_and_check(out, dockerfile, tag or default_tag(conversion.plan.app_name), where=str(app_file),
+                           first_line=first_line)

@@ -25,7 +25,8 @@ def _cog_debug(root: Path) -> str | None:
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None
 
 
-def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_json: bool) -> int:
+def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_json: bool,
+                   build: bool = False, tag: str | None = None) -> int:
     config_path = find_config(model_dir)
     root = config_path.parent
     config = read_config(config_path, config_path.name)
@@ -49,6 +50,7 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
         out.write_text(result.text, encoding="utf-8")
         if result.requirements_txt:
             (out.parent / REQUIREMENTS_FILE).write_text(result.requirements_txt, encoding="utf-8")
+    built = _build(root, result, out, tag) if build else None
     if as_json:
         print(json.dumps({
             "source": origin,
@@ -57,6 +59,7 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
             "out": str(out) if out else None,
             "changes": [{"action": c.action, "line": c.line, "before": c.before, "after": c.after,
                          "reason": c.reason} for c in result.changes],
+            **({"build": built} if built is not None else {}),
         }, indent=2))
     elif out is None:
         sys.stdout.write(result.text)
@@ -72,3 +75,13 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
         print(f"Wrote {out}{also} ({origin}; {removed} Cog runtime lines removed, "
               f"{changed} changed or added)")
     return 0
+
+
+def _build(root: Path, result, out: Path | None, tag: str | None) -> dict:
+    """`--build`: the project folder is the context, with the requirements.txt written for it."""
+    from cog2fal.images.build import default_tag
+    from cog2fal.images.build_app import build_and_check
+
+    extra = {REQUIREMENTS_FILE: result.requirements_txt} if result.requirements_txt else {}
+    return build_and_check(root, result.text, tag or default_tag(root.resolve().name),
+                           extra_files=extra, where=str(out) if out else "Dockerfile", converted=False)

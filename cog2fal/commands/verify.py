@@ -103,18 +103,21 @@ def _raise_interrupt(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def run_verify(model_dir: Path, fal_dir: Path, cases: list[Path], as_json: bool) -> int:
+def run_verify(model_dir: Path, fal_dir: Path, cases: list[Path], as_json: bool,
+               in_image: bool = False, image: str | None = None) -> int:
     from cog2fal.verify.runner import verify_project
 
     console = Console(stderr=True, highlight=False)
+    if in_image and image is None:
+        image = _build_app_image(fal_dir)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # stop the servers on SIGTERM too
     try:
         if as_json or not console.is_terminal:
-            report = verify_project(model_dir, fal_dir, cases)
+            report = verify_project(model_dir, fal_dir, cases, image=image)
         else:
             with console.status("verifying", spinner="dots") as status:
                 report = verify_project(model_dir, fal_dir, cases,
-                                        lambda message: status.update(f"verify: {message}"))
+                                        lambda message: status.update(f"verify: {message}"), image=image)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: Cog's and fal's servers were stopped\n")
         raise
@@ -148,3 +151,17 @@ def run_verify(model_dir: Path, fal_dir: Path, cases: list[Path], as_json: bool)
     out.print(f"[bold red]{failed} of {checks} checks differ[/] (cog {report.cog_version}, "
               f"fal {report.fal_version}, {report.seconds:.1f} s)")
     return 1
+
+
+def _build_app_image(fal_dir: Path) -> str:
+    """`--in-image` without `--image`: the app's DOCKERFILE built with the app folder as context."""
+    from cog2fal.images.build import default_tag
+    from cog2fal.images.build_app import app_dockerfile, build_and_check
+    from cog2fal.verify.runner import find_app_file
+
+    app_dir, app_file = find_app_file(fal_dir)
+    dockerfile, first_line = app_dockerfile(app_dir / app_file)
+    tag = default_tag(f"{Path(app_dir).resolve().name}-verify")
+    build_and_check(app_dir, dockerfile, tag, where=str(app_dir / app_file), first_line=first_line,
+                    smoke=False)
+    return tag

@@ -106,7 +106,8 @@ def _missing_dependency(module: str, side: str) -> VerifyEnvironmentError:
 
 
 def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
-                   progress: Progress | None = None) -> Report:
+                   progress: Progress | None = None, image: str | None = None) -> Report:
+    """`image`: serve the fal app inside that built image (verify --in-image), not on the host."""
     say = progress or (lambda _message: None)
     started = time.monotonic()
     project = read_project(model_dir)
@@ -135,7 +136,13 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
         if project.config.concurrency_max:
             cog_env["COG_MAX_CONCURRENCY"] = str(project.config.concurrency_max)
 
-        fal = FalServer(fal_copy, app_file, env, logs / "fal.log", logs / "fal-status.jsonl")
+        if image is None:
+            fal = FalServer(fal_copy, app_file, env, logs / "fal.log", logs / "fal-status.jsonl")
+        else:
+            from cog2fal.verify.fal_in_image import FalServerInImage
+            fal = FalServerInImage(fal_copy, app_file, env, logs / "fal.log", logs / "fal-status.jsonl",
+                                   image=image)
+            report.notes.append(f"the fal app was served inside the image {image}")
         cog = CogServer(cog_copy, predictor_ref, cog_env, logs / "cog.log")
         try:
             say("starting the fal app under fal's app server")
@@ -167,7 +174,7 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
                 try:
                     fal.wait_ready(SETUP_TIMEOUT)
                 except ServerStartError as exc:
-                    _fal_start_problem(exc, cog_copy, report)
+                    _fal_start_problem(exc, cog_copy, report, image)
             if report.problems:
                 return _finish(report, started)
 
@@ -200,8 +207,13 @@ def _last_line(text: str) -> str:
     return lines[-1][:300] if lines else "(no log)"
 
 
-def _fal_start_problem(exc: ServerStartError, cog_copy: Path, report: Report) -> None:
+def _fal_start_problem(exc: ServerStartError, cog_copy: Path, report: Report,
+                       image: str | None = None) -> None:
     module = exc.missing_module
+    if module and image is not None and module.split(".")[0] not in ("cog", "coglet"):
+        report.problems.append(Problem(  # the image is what is being verified: a finding
+            "fal app", f"{exc} — `{module}` is not installed in the image {image}", exc.details))
+        return
     if module:
         top = module.split(".")[0]
         local = (cog_copy / f"{top}.py").exists() or (cog_copy / top).is_dir()
@@ -220,7 +232,7 @@ def _compare_schemas(cog_schema: CogSchema, fal: FalServer, cog_copy: Path,
     try:
         openapi = fal.wait_loaded(SETUP_TIMEOUT)
     except ServerStartError as exc:
-        _fal_start_problem(exc, cog_copy, report)
+        _fal_start_problem(exc, cog_copy, report, getattr(fal, "image", None))
         return None
     check = SchemaCheck(notes=list(cog_schema.notes))
     expected = schemas.input_fields(cog_schema.document, "Input")

@@ -29,7 +29,8 @@ def test_an_engine_that_does_not_answer_fails_naming_the_host(tmp_path: Path) ->
         engine_client(host)
 
 
-def test_the_local_base_image_behaves_like_the_official_one(docker_client: Any, python_base_image: str) -> None:
+def test_the_local_base_image_behaves_like_the_official_one(docker_client: Any,
+                                                             python_base_image: str) -> None:
     """Python 3.11 and pip on /usr/local/bin, pip allowed to install into the system Python."""
     script = ("import sys, sysconfig, pathlib; print(*sys.version_info[:2]); "
               "print(any(pathlib.Path(sysconfig.get_path('stdlib')).glob('EXTERNALLY-MANAGED')))")
