@@ -200,6 +200,39 @@ def verify(
     raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json))
 
 
+@app.command()
+def client(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Python files or folders of code that calls Replicate's client.", show_default=False)],
+    map_file: Annotated[Path | None, typer.Option(
+        "--map", help="TOML: `[models]` `\"owner/name\" = \"team/app\"` (or `{ app = ..., path = \"/stream\" }`).")] = None,
+    fal_owner: Annotated[str | None, typer.Option(
+        "--fal-owner", help="fal user or team: `owner/name` → `TEAM/<name>`, the app name `convert` gives.")] = None,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Write nothing; print a unified diff and exit 1 if anything would change.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if a file would change.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Rewrite code that calls Replicate's client to call the converted apps with `fal_client`.
+
+    Files are rewritten in place; files that do not use Replicate's client stay byte-identical.
+    What cannot be moved keeps working Replicate code and gets a `# TODO(cog2fal): ...` at its
+    line. A helper module, `fal_replicate_compat.py`, is written beside code that needs it.
+
+    **Examples**
+
+    * `cog2fal client app/ --fal-owner my-team`
+
+    * `cog2fal client app/ --map models.toml --diff`
+
+    * `cog2fal client . --fal-owner my-team --check` (in CI: is every call moved?)
+    """
+    from cog2fal.commands.client import run_client
+
+    raise typer.Exit(run_client(paths, map_file, fal_owner, diff, check, as_json))
+
+
 # Whether the process may end without the interpreter's teardown, which frees every libcst
 # class and node one by one: 40-70 ms, a fifth of a one-project conversion. Nothing is left to
 # clean up after --help, convert, inspect or dockerfile; verify, which starts servers, turns it off.

@@ -1,0 +1,63 @@
+"""Pieces several rules share: reading Replicate's call arguments and building fal's."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cog2fal.client.building import arg, call, fal_arguments, keyword_of, positional, string
+from cog2fal.client.references import Target
+from cog2fal.client.rules.base import CallSite
+
+WEBHOOK_TODO = (
+    "fal POSTs one webhook when the request completes: {request_id, gateway_request_id, status: "
+    "\"OK\"|\"ERROR\", payload (the app's response), error}; there is no events filter; verify the "
+    "X-Fal-Webhook-Signature header (ED25519, keys from fal's JWKS; see docs.fal.ai webhooks)")
+
+
+def value_of(site: CallSite, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
+    found = keyword_of(site.args, keyword)
+    if found is not None:
+        return found.value
+    plain = positional(site.args)
+    if position is not None and len(plain) > position:
+        return plain[position].value
+    return None
+
+
+def unknown_arguments(site: CallSite, known: set[str], positions: int) -> bool:
+    """Flags what the rewrite cannot carry over: `*args`, `**kwargs`, unknown keywords."""
+    for item in site.args:
+        if item.star:
+            site.flag(f"`{item.star}` arguments cannot be read statically: pass input=... explicitly")
+            return True
+        if item.keyword is not None and item.keyword.value not in known:
+            site.flag(f"`{item.keyword.value}=` has no fal equivalent")
+            return True
+    if len(positional(site.args)) > positions:
+        site.flag("unexpected positional arguments")
+        return True
+    return False
+
+
+def fal_call(site: CallSite, func: cst.BaseExpression, target: Target, inputs: cst.BaseExpression | None,
+             *extra: cst.Arg, default_path: str = "") -> cst.Call:
+    """`func("team/app", arguments, path=..., ...)`, the input sent as Replicate's client sent it."""
+    arguments, uses_helper = fal_arguments(inputs)
+    if uses_helper:
+        site.context.uses_helper = True
+    args = [arg(string(target.app)), arg(arguments)]
+    if target.path and target.path != default_path:
+        args.append(arg(string(target.path), "path"))
+    return call(func, *args, *extra)
+
+
+def webhook_arguments(site: CallSite) -> list[cst.Arg]:
+    """`webhook=` → `webhook_url=`; an events filter is dropped with a TODO."""
+    extra = []
+    webhook = value_of(site, "webhook")
+    if webhook is not None:
+        extra.append(arg(webhook, "webhook_url"))
+    if keyword_of(site.args, "webhook_events_filter") is not None or \
+            keyword_of(site.args, "webhook_completed") is not None:
+        site.note(WEBHOOK_TODO)
+    return extra
