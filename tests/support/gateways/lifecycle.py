@@ -49,6 +49,7 @@ class GatewayProcess:
     module: str
     args: list[str]
     folder: Path  # ready file, log and the gateway's scratch space
+    env: dict[str, str] = field(default_factory=dict)  # added to this process's environment
     info: dict[str, Any] = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
@@ -57,24 +58,38 @@ class GatewayProcess:
         return self.folder / "gateway.log"
 
     def start(self, timeout: float = 300) -> GatewayProcess:
+        return self.launch().wait_ready(timeout)
+
+    def launch(self) -> GatewayProcess:
+        """Starts the process without waiting (start several, then wait for each)."""
         from cog2fal.verify import processes
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        ready = self.folder / "ready.json"
-        ready.unlink(missing_ok=True)
+        self._ready.unlink(missing_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("COG_")}
         env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        argv = [self.python, "-m", self.module, *self.args, "--ready-file", str(ready),
+        env.update(self.env)
+        argv = [self.python, "-m", self.module, *self.args, "--ready-file", str(self._ready),
                 "--scratch", str(self.folder)]
         self.process = processes.start(argv, cwd=REPO, env=env, log=self.log)
+        return self
+
+    def wait_ready(self, timeout: float = 300) -> GatewayProcess:
+        from cog2fal.verify import processes
+
+        assert self.process is not None
         deadline = time.monotonic() + timeout
-        while not ready.exists():
+        while not self._ready.exists():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"{self.module} did not start:\n{processes.tail(self.log)}")
             time.sleep(0.1)
-        self.info = json.loads(ready.read_text())
+        self.info = json.loads(self._ready.read_text())
         return self
+
+    @property
+    def _ready(self) -> Path:
+        return self.folder / "ready.json"
 
     def stop(self) -> None:
         from cog2fal.verify import processes

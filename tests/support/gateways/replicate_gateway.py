@@ -24,7 +24,7 @@ far, which is what the stream is made from. Output files are uploaded by Cog (`-
 that listener and served back at https URLs, as replicate.delivery serves them. Requests need an
 `Authorization: Bearer ...` header, as the API does; the token's value is not checked.
 
-    python -m tests.support.gateways.replicate_gateway PROJECT_DIR --model OWNER/NAME \
+    python -m tests.support.gateways.replicate_gateway PROJECT_DIR --model OWNER/NAME [--version ID] \
         --cert CHAIN.pem --key KEY.pem --ready-file READY.json --scratch DIR
 """
 
@@ -95,11 +95,11 @@ class Prediction:
 
 class ReplicateGateway:
     def __init__(self, cog: Any, model: str, schema: dict[str, Any], files: FileStore,
-                 concurrency: int = 1):
+                 concurrency: int = 1, version: str | None = None):
         self.cog = cog
         self.model = model
         self.schema = schema
-        self.version = hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
+        self.version = version or hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
         self.files = files
         self.base_url = ""      # the public https API, set once listening
         self.internal_url = ""  # where Cog posts webhooks and uploads files
@@ -427,6 +427,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="replicate_gateway")
     parser.add_argument("project", type=Path)
     parser.add_argument("--model", required=True)
+    parser.add_argument("--version", help="the version id to serve (default: a hash of the schema)")
     parser.add_argument("--cert", type=Path, required=True)
     parser.add_argument("--key", type=Path, required=True)
     parser.add_argument("--ready-file", type=Path, required=True)
@@ -438,7 +439,7 @@ def main(argv: list[str]) -> int:
     internal = Listener(lambda request: holder["gateway"].handle_internal(request)).start()
     public = Listener(lambda request: holder["gateway"].handle(request), tls=(args.cert, args.key))
     cog, schema, concurrency = _cog_server(args.project, args.scratch, f"{internal.base_url}/cog/upload/")
-    gateway = ReplicateGateway(cog, args.model, schema, files, concurrency)
+    gateway = ReplicateGateway(cog, args.model, schema, files, concurrency, args.version)
     gateway.base_url = files.base_url = public.base_url
     gateway.internal_url = internal.base_url
     holder["gateway"] = gateway

@@ -175,6 +175,9 @@ class FileStore:
             name += mimetypes.guess_extension(kind) or ""
         return self.add(data, name, kind)
 
+    def serve_or_404(self, request: Request) -> Reply:
+        return self.serve(request) or error_reply(404, "Not found.")
+
     def lookup(self, url: str) -> tuple[bytes, str] | None:
         """The bytes and type behind one of this store's URLs; None for any other URL."""
         prefix = self.base_url + self.PREFIX

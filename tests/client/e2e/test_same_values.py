@@ -1,0 +1,119 @@
+"""A client script written against Replicate gives the same values after `cog2fal client`.
+
+For three runnable examples (a file output, a streamed text output, a BaseModel output): the
+script runs with the real `replicate` package against the Cog model (Cog's runtime behind the
+Replicate gateway); `cog2fal client` rewrites a copy; the copy runs with the real `fal_client`
+against the converted app (fal's app server behind the fal gateway), with no Replicate setting
+in its environment. Printed values and written files must be equal (files by content).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.client.e2e.conftest import (
+    FAL_OWNER,
+    SCRIPTS,
+    Deployment,
+    example_picture,
+    run_script,
+)
+from tests.support.gateways.serving import FileStore
+
+
+@dataclass
+class Outcome:
+    stdout: str
+    stderr: str
+    files: dict[str, bytes]
+
+
+def _run(deployment: Deployment, script: Path, env: dict[str, str], args: list[str],
+         out_dir: Path) -> Outcome:
+    done = run_script(script, args, env)
+    return Outcome(done.stdout.replace(str(out_dir), "OUT"), done.stderr,
+                   {p.name: p.read_bytes() for p in sorted(out_dir.iterdir())})
+
+
+def _rewrite(script: Path) -> str:
+    """`cog2fal client SCRIPT --fal-owner OWNER`, the command a user runs; the new text."""
+    before = script.read_text()
+    done = subprocess.run([sys.executable, "-m", "cog2fal", "client", str(script), "--fal-owner", FAL_OWNER],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"cog2fal client failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    after = script.read_text()
+    assert after != before
+    assert "replicate" not in [line.split()[1] for line in after.splitlines()
+                               if line.startswith("import ")], after
+    compile(after, str(script), "exec")
+    return after
+
+
+def _both_ways(deployment: Deployment, script_name: str, args_for: callable) -> tuple[Outcome, Outcome]:
+    """(values through Replicate, values through fal after the rewrite)."""
+    results = []
+    for side in ("replicate", "fal"):
+        folder = deployment.workdir / side
+        shutil.rmtree(folder, ignore_errors=True)
+        out_dir = folder / "out"
+        out_dir.mkdir(parents=True)
+        script = shutil.copy(SCRIPTS / script_name, folder / script_name)
+        if side == "replicate":
+            results.append(_run(deployment, Path(script), deployment.replicate_env(),
+                                args_for(out_dir), out_dir))
+        else:
+            _rewrite(Path(script))
+            results.append(_run(deployment, Path(script), deployment.fal_env(), args_for(out_dir), out_dir))
+    return results[0], results[1]
+
+
+# ------------------------------------------------------------------------- image-filter (a file)
+
+
+@pytest.mark.parametrize("deployment", ["image-filter"], indirect=True)
+def test_file_output_same_bytes(deployment: Deployment) -> None:
+    photo = deployment.workdir / "holiday.png"
+    photo.write_bytes(example_picture())
+    replicate, fal = _both_ways(deployment, "image_filter.py", lambda out: [str(photo), str(out)])
+    assert replicate.stdout == "OUT/embossed.png\n"
+    assert replicate.files["embossed.png"].startswith(b"\x89PNG\r\n\x1a\n")
+    assert "fetching https://127.0.0.1:" in replicate.stderr  # a URL, fetched as FileOutput does
+    assert fal.stdout == replicate.stdout
+    assert fal.files == replicate.files
+
+
+# ------------------------------------------------------------------ streaming-text (streamed text)
+
+
+@pytest.mark.parametrize("deployment", ["streaming-text"], indirect=True)
+def test_streamed_text_same_words(deployment: Deployment) -> None:
+    replicate, fal = _both_ways(deployment, "streaming_text.py", lambda out: ["the answer"])
+    story, second = replicate.stdout.splitlines()
+    assert len(story.split()) >= 10 and len(second.split()) >= 5 and story != second
+    assert fal.stdout == replicate.stdout
+
+
+# ------------------------------------------------------------------ caption-json (a BaseModel)
+
+
+@pytest.mark.parametrize("deployment", ["caption-json"], indirect=True)
+def test_basemodel_output_same_fields(deployment: Deployment, photo_host: FileStore) -> None:
+    url = photo_host.add(example_picture("caption-json", _first_case("caption-json")), "product.png")
+    replicate, fal = _both_ways(deployment, "caption_json.py", lambda out: [url, str(out)])
+    fields = dict(line.split(": ", 1) for line in replicate.stdout.splitlines())
+    assert set(fields) == {"caption", "size", "tags", "color"} and fields["caption"]
+    assert replicate.files["thumbnail.jpg"].startswith(b"\xff\xd8")
+    assert fal.stdout == replicate.stdout
+    assert fal.files == replicate.files
+
+
+def _first_case(name: str) -> str:
+    from tests.verify.helpers import EXAMPLES
+
+    return sorted((EXAMPLES / name / "cases").glob("*.json"))[0].stem
