@@ -269,7 +269,8 @@ def rewrite_text(text: str, display: str, models: ModelMap, *, package: bool = F
         if not fresh:
             break
         blocked |= fresh
-    new_module = rewrite_imports(new_module, context.uses_fal_client, context.uses_helper, package)
+    if any(site.status == "rewritten" for site in rewriter.sites):
+        new_module = rewrite_imports(new_module, context.uses_fal_client, context.uses_helper, package)
     code = new_module.code
     sites = sorted(rewriter.sites, key=lambda site: (site.line, site.api))
     if code == text:

@@ -240,7 +240,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = cst.helpers.get_full_name_for_node(node.module) if node.module else ""
-        if node.relative == [] and (module or "").split(".")[0] == "replicate":
+        if not node.relative and (module or "").split(".")[0] == "replicate":
             self.tracking.replicate_names = True
 
     def _assigned(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:

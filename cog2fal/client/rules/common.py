@@ -48,7 +48,24 @@ def fal_call(site: CallSite, func: cst.BaseExpression, target: Target, inputs: c
     args = [arg(string(target.app)), arg(arguments)]
     if target.path and target.path != default_path:
         args.append(arg(string(target.path), "path"))
-    return call(func, *args, *extra)
+    args.extend(extra)
+    return keep_layout(site.updated, call(func, *args))
+
+
+def keep_layout(original: cst.Call, new: cst.Call) -> cst.Call:
+    """The new call laid out as the original was: one argument per line stays so, with the
+    original's indentation and trailing comma; a one-line call stays on one line."""
+    old = list(original.args)
+    if not old or not any("\n" in cst.Module([]).code_for_node(a.comma) for a in old
+                          if isinstance(a.comma, cst.Comma)):
+        return new
+    comma = old[0].comma
+    last = old[-1].comma
+    args = []
+    for index, item in enumerate(new.args):
+        is_last = index == len(new.args) - 1
+        args.append(item.with_changes(comma=last if is_last else comma))
+    return new.with_changes(args=args, whitespace_before_args=original.whitespace_before_args)
 
 
 def webhook_arguments(site: CallSite) -> list[cst.Arg]:

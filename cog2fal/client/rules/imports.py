@@ -80,7 +80,8 @@ class _Rewrite(cst.CSTTransformer):
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         body = []
         touched = False
-        for statement in updated_node.body:
+        # The original's aliases are the ones `unused` holds.
+        for statement, updated in zip(original_node.body, updated_node.body):
             if isinstance(statement, (cst.Import, cst.ImportFrom)) and _is_replicate(statement) and \
                     not isinstance(statement.names, cst.ImportStar):
                 touched = True
@@ -89,7 +90,7 @@ class _Rewrite(cst.CSTTransformer):
                     kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                     body.append(statement.with_changes(names=kept))
             else:
-                body.append(statement)
+                body.append(updated)
         if not touched:
             return updated_node
         lines: list[cst.BaseStatement] = []
