@@ -29,6 +29,9 @@ from cog2fal.reading.source import check_compiles, read_text
 MAX_BYTES = 2_000_000  # larger .py files are generated data, not client code
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 _MAX_PASSES = 4
+# Methods a fal_client client has: on a client passed in, code already moved to fal.
+_FAL_METHODS = {"subscribe", "submit", "status", "result", "cancel", "get_handle", "upload", "upload_file",
+                "upload_image", "realtime", "ws_connect", "key"}
 
 
 def _api(chain: Chain) -> str:
@@ -112,9 +115,22 @@ class _Rewriter(cst.CSTTransformer):
     def _is_inner(self, node: cst.Call) -> bool:
         """`replicate.models.get(x)` in `replicate.models.get(x).versions.get(y)`: the outer call
         speaks for the chain."""
+        inner: cst.CSTNode = node
         parent = self.get_metadata(ParentNodeProvider, node, None)
-        grand = self.get_metadata(ParentNodeProvider, parent, None) if parent is not None else None
-        return isinstance(parent, cst.Attribute) and isinstance(grand, cst.Call) and grand.func is parent
+        while isinstance(parent, cst.Attribute) and parent.value is inner:
+            inner, parent = parent, self.get_metadata(ParentNodeProvider, parent, None)
+        return inner is not node and isinstance(parent, cst.Call) and parent.func is inner
+
+    def _assigned_to_blocked(self, node: cst.CSTNode) -> bool:
+        """`client = replicate.Client()` where some use of `client` stays on Replicate."""
+        assert self.context is not None
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if not isinstance(parent, cst.Assign) or len(parent.targets) != 1:
+            return False
+        target = parent.targets[0].target
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            return ("self", target.attr.value) in self.context.blocked
+        return self._place(target) in self.context.blocked
 
     def _is_tracked_value(self, node: cst.CSTNode) -> bool:
         assert self.context is not None
@@ -132,11 +148,15 @@ class _Rewriter(cst.CSTTransformer):
         if chain is None:
             return updated_node
         api = _api(chain)
+        if chain.kind in ("client", "parameter") and chain.steps and chain.steps[0].name in _FAL_METHODS:
+            return updated_node
         key = self._key(chain)
         if key is not None and key in self.context.blocked:
             if chain.kind == "client" or not self._is_tracked_value(original_node):
                 self._flag(original_node, api, TODO_CODE, f"`{api}` stays on Replicate's client, with the other "
                            "uses of this client that have no fal equivalent", None)
+            return updated_node
+        if self._assigned_to_blocked(original_node):
             return updated_node
         for rule in CALL_RULES:
             if not rule.matches(chain):
