@@ -245,11 +245,13 @@ class _Rewriter(cst.CSTTransformer):
         assert self.context is not None
         path = self.context.tracking.replicate_path(original)
         replacement = Exceptions.replacement(path) if path else None
+        if path == ["Client"] and isinstance(self.get_metadata(ParentNodeProvider, original, None), cst.Annotation):
+            replacement = cst.parse_expression("fal_client.SyncClient")  # `client: replicate.Client`
         if replacement is None:
             return updated
         self.context.uses_fal_client = True
         self._record(self._line(original), "replicate." + ".".join(path or []), "rewritten", Exceptions.id,
-                     "fal_client.FalClientError")
+                     cst.Module([]).code_for_node(replacement))
         return replacement
 
     def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.BaseExpression:
