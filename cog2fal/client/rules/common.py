@@ -14,11 +14,15 @@ WEBHOOK_TODO = (
     "X-Fal-Webhook-Signature header (ED25519, keys from fal's JWKS; see docs.fal.ai webhooks)")
 
 
-def value_of(site: CallSite, keyword: str, position: int | None = None) -> cst.BaseExpression | None:
-    found = keyword_of(site.args, keyword)
+def value_of(site: CallSite, keyword: str, position: int | None = None, *,
+             original: bool = False) -> cst.BaseExpression | None:
+    """An argument of the call: as rewritten so far (to build the new call), or `original=True`
+    as written (to resolve a model reference, which needs the original tree's scopes)."""
+    args = list(site.original.args) if original else site.args
+    found = keyword_of(args, keyword)
     if found is not None:
         return found.value
-    plain = positional(site.args)
+    plain = positional(args)
     if position is not None and len(plain) > position:
         return plain[position].value
     return None
@@ -54,17 +58,15 @@ def fal_call(site: CallSite, func: cst.BaseExpression, target: Target, inputs: c
 
 def keep_layout(original: cst.Call, new: cst.Call) -> cst.Call:
     """The new call laid out as the original was: one argument per line stays so, with the
-    original's indentation and trailing comma; a one-line call stays on one line."""
+    original's indentation, trailing comma and closing line; a one-line call stays on one line."""
     old = list(original.args)
     if not old or not any("\n" in cst.Module([]).code_for_node(a.comma) for a in old
                           if isinstance(a.comma, cst.Comma)):
         return new
-    comma = old[0].comma
-    last = old[-1].comma
     args = []
     for index, item in enumerate(new.args):
-        is_last = index == len(new.args) - 1
-        args.append(item.with_changes(comma=last if is_last else comma))
+        like = old[-1] if index == len(new.args) - 1 else old[min(index, len(old) - 2)] if len(old) > 1 else old[0]
+        args.append(item.with_changes(comma=like.comma, whitespace_after_arg=like.whitespace_after_arg))
     return new.with_changes(args=args, whitespace_before_args=original.whitespace_before_args)
 
 

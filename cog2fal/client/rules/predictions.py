@@ -85,10 +85,10 @@ class Predictions(ClientRule):
         if chain.names == ("deployments", "get()", "predictions", "create"):
             get = chain.steps[1].call
             return site.app_target(get.args[0].value if get and get.args else None, "deployment")
-        ref = value_of(site, "version") or value_of(site, "model") or value_of(site, "deployment") or \
-            value_of(site, "version", 0)
-        version = value_of(site, "version")
-        model = value_of(site, "model")
+        ref = value_of(site, "version", original=True) or value_of(site, "model", original=True) or \
+            value_of(site, "deployment", original=True) or value_of(site, "version", 0, original=True)
+        version = value_of(site, "version", original=True)
+        model = value_of(site, "model", original=True)
         if model is not None and version is not None:  # model="owner/name", version="id"
             owner = site.context.reference(model)
             number = site.context.reference(version)

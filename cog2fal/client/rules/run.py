@@ -27,7 +27,8 @@ class Run(ClientRule):
         known = {"ref", "model", "version", "input", "use_file_output", "wait", "api_token"}
         if unknown_arguments(site, known, 2):
             return None
-        ref = value_of(site, "ref", 0) or value_of(site, "model") or value_of(site, "version")
+        ref = value_of(site, "ref", 0, original=True) or value_of(site, "model", original=True) or \
+            value_of(site, "version", original=True)
         target = site.app_target(ref)
         if target is None:
             return None

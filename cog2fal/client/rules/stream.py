@@ -25,7 +25,8 @@ class Stream(ClientRule):
         asynchronous = site.chain.names == ("async_stream",)
         if unknown_arguments(site, {"ref", "model", "version", "input", "use_file_output"}, 2):
             return None
-        target = site.app_target(value_of(site, "ref", 0) or value_of(site, "model") or value_of(site, "version"))
+        target = site.app_target(value_of(site, "ref", 0, original=True) or value_of(site, "model", original=True)
+                                 or value_of(site, "version", original=True))
         if target is None:
             return None
         func = site.fal("stream", asynchronous=asynchronous)

@@ -27,7 +27,7 @@ class Trainings(ClientRule):
                  "webhook_completed"}
         if unknown_arguments(site, known, 2):
             return None
-        model, version = value_of(site, "model"), value_of(site, "version", 0)
+        model, version = value_of(site, "model", original=True), value_of(site, "version", 0, original=True)
         owner = site.context.reference(model) if model is not None else None
         number = site.context.reference(version) if version is not None else None
         ref = f"{owner}:{number}" if owner and number and ":" not in number else (number or owner)
