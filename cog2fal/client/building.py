@@ -3,6 +3,8 @@ the Python that sends Replicate's `input` to fal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 HELPER_MODULE = "fal_replicate_compat"
@@ -45,23 +47,37 @@ def positional(args: list[cst.Arg] | tuple[cst.Arg, ...]) -> list[cst.Arg]:
     return [a for a in args if a.keyword is None and not a.star]
 
 
-def is_plain_value(node: cst.BaseExpression) -> bool:
-    """A value that cannot be a file: literals, f-strings, names, arithmetic, and containers of
-    those. Open files, paths and unknown calls are not plain."""
+_FILE_WORDS = ("file", "image", "img", "audio", "video", "mask", "path", "fh", "photo", "upload", "zip")
+
+
+def may_hold_file_by_name(node: cst.BaseExpression) -> bool:
+    name = node.value if isinstance(node, cst.Name) else node.attr.value if isinstance(node, cst.Attribute) else ""
+    name = name.lower()
+    if any(word in name for word in ("num", "count", "size", "url", "prompt", "width", "height", "format", "type")):
+        return False
+    return any(word in name for word in _FILE_WORDS)
+
+
+def is_plain_value(node: cst.BaseExpression, holds_file: Callable[[cst.BaseExpression], bool] | None = None) -> bool:
+    """A value that cannot be a file: literals, f-strings, arithmetic, names that are not bound to
+    an open file or a path (`holds_file` says), and containers of those. Open files, paths and
+    unknown calls are not plain."""
+    holds_file = holds_file or may_hold_file_by_name
+    if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)):
+        return not holds_file(node)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer,
-                         cst.Float, cst.Imaginary, cst.Name, cst.Attribute, cst.Subscript,
-                         cst.Comparison)):
-        return not (isinstance(node, cst.Name) and node.value in ("file", "fh", "handle"))
+                         cst.Float, cst.Imaginary, cst.Comparison, cst.Ellipsis)):
+        return True
     if isinstance(node, (cst.BinaryOperation,)):
-        return is_plain_value(node.left) and is_plain_value(node.right)
+        return is_plain_value(node.left, holds_file) and is_plain_value(node.right, holds_file)
     if isinstance(node, cst.UnaryOperation):
-        return is_plain_value(node.expression)
+        return is_plain_value(node.expression, holds_file)
     if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        return all(isinstance(e, cst.Element) and is_plain_value(e.value) for e in node.elements)
+        return all(isinstance(e, cst.Element) and is_plain_value(e.value, holds_file) for e in node.elements)
     if isinstance(node, cst.Dict):
-        return all(isinstance(e, cst.DictElement) and is_plain_value(e.value) for e in node.elements)
+        return all(isinstance(e, cst.DictElement) and is_plain_value(e.value, holds_file) for e in node.elements)
     if isinstance(node, cst.IfExp):
-        return is_plain_value(node.body) and is_plain_value(node.orelse)
+        return is_plain_value(node.body, holds_file) and is_plain_value(node.orelse, holds_file)
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in _PLAIN_CALLS:
         return True
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
@@ -70,13 +86,14 @@ def is_plain_value(node: cst.BaseExpression) -> bool:
     return False
 
 
-def fal_arguments(value: cst.BaseExpression | None) -> tuple[cst.BaseExpression, bool]:
+def fal_arguments(value: cst.BaseExpression | None,
+                  holds_file: Callable[[cst.BaseExpression], bool] | None = None) -> tuple[cst.BaseExpression, bool]:
     """The `arguments` of a fal call from Replicate's `input`: a dict of plain values as it is;
     anything that may hold an open file or a `pathlib.Path` through the helper, which sends
     files as Replicate's client did. Returns the expression and whether it uses the helper."""
     if value is None:
         return cst.Dict([]), False
-    if isinstance(value, cst.Dict) and is_plain_value(value):
+    if isinstance(value, cst.Dict) and is_plain_value(value, holds_file):
         return value, False
     return call(helper("arguments"), cst.Arg(value=value)), True
 

@@ -108,6 +108,38 @@ class Tracking:
             return values.pop()
         return None
 
+    def holds_file(self, node: cst.BaseExpression) -> bool:
+        """Whether a name in Replicate's `input` may hold an open file or a path, which fal needs
+        sent as a data URI or an upload: bound by `with open(...) as f`, `f = open(...)`/`Path(...)`,
+        a parameter annotated with something other than a plain scalar, or named like a file.
+        Names are looked up in the original tree; a rewritten one falls back to its name."""
+        from cog2fal.client.building import may_hold_file_by_name
+
+        if may_hold_file_by_name(node):
+            return True
+        if not isinstance(node, cst.Name):
+            return False
+        for assignment in self._assignments(node):
+            bound = getattr(assignment, "node", None)
+            if isinstance(bound, cst.Param):
+                annotation = bound.annotation
+                if annotation is not None and not (isinstance(annotation.annotation, cst.Name) and
+                                                   annotation.annotation.value in ("str", "int", "float", "bool")):
+                    return True
+                continue
+            parent = self._meta(ParentNodeProvider, bound) if bound is not None else None
+            if isinstance(parent, cst.AsName):
+                return True  # `with ... as name`: a file, most of the time
+            if isinstance(parent, cst.AssignTarget):
+                statement = self._meta(ParentNodeProvider, parent)
+                value = statement.value if isinstance(statement, cst.Assign) else None
+                if isinstance(value, cst.Call):
+                    name = (cst.helpers.get_full_name_for_node(value.func) or "").split(".")[-1]
+                    if name in ("open", "Path", "BytesIO", "BufferedReader", "PurePath", "TemporaryFile",
+                                "NamedTemporaryFile", "urlopen"):
+                        return True
+        return False
+
     def replicate_path(self, node: cst.CSTNode) -> list[str] | None:
         """`["run"]` for `replicate.run` or an imported `run`; `[]` for the module itself."""
         names = self._meta(QualifiedNameProvider, node) or set()
