@@ -1,4 +1,4 @@
-"""Fixtures of the end-to-end client tests: the local CA, a photo host, and one "deployment" per
+"""Fixtures of the end-to-end client tests: the local CA and one "deployment" per
 example: the Cog project behind the Replicate gateway and its conversion behind the fal gateway.
 
 The gateways stand in for the hosted services (api.replicate.com; fal.run and queue.fal.run);
@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.gateways.lifecycle import GatewayProcess
-from tests.support.gateways.serving import FileStore, Listener
 from tests.support.gateways.tls import LocalTls, local_tls
 from tests.verify.helpers import EXAMPLES, convert, runtime_python
 
@@ -46,16 +45,6 @@ def runtime_for_gateways() -> str:
     if python is None:  # scripts/test.sh and CI always set it: a missing one is a broken setup
         pytest.fail("COG2FAL_RUNTIME_PYTHON is not set: run the suite with scripts/test.sh")
     return python
-
-
-@pytest.fixture(scope="session")
-def photo_host(tls: LocalTls) -> Iterator[FileStore]:
-    """An https host for input pictures given by URL, as a script would pass a picture on the web."""
-    store = FileStore()
-    listener = Listener(store.serve_or_404, tls=(tls.cert_file, tls.key_file)).start()
-    store.base_url = listener.base_url
-    yield store
-    listener.stop()
 
 
 def example_picture(name: str = "image-filter", case: str = "default") -> bytes:

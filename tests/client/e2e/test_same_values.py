@@ -24,7 +24,6 @@ from tests.client.e2e.conftest import (
     example_picture,
     run_script,
 )
-from tests.support.gateways.serving import FileStore
 
 
 @dataclass
@@ -94,8 +93,8 @@ def test_file_output_same_bytes(deployment: Deployment) -> None:
 @pytest.mark.parametrize("deployment", ["streaming-text"], indirect=True)
 def test_streamed_text_same_words(deployment: Deployment) -> None:
     replicate, fal = _both_ways(deployment, "streaming_text.py", lambda out: ["the answer"])
-    story, second = replicate.stdout.splitlines()
-    assert len(story.split()) >= 10 and len(second.split()) >= 5 and story != second
+    story, retold, second = replicate.stdout.splitlines()
+    assert len(story.split()) >= 10 and len(second.split()) >= 5 and len({story, retold, second}) == 3
     assert fal.stdout == replicate.stdout
 
 
@@ -103,17 +102,12 @@ def test_streamed_text_same_words(deployment: Deployment) -> None:
 
 
 @pytest.mark.parametrize("deployment", ["caption-json"], indirect=True)
-def test_basemodel_output_same_fields(deployment: Deployment, photo_host: FileStore) -> None:
-    url = photo_host.add(example_picture("caption-json", _first_case("caption-json")), "product.png")
-    replicate, fal = _both_ways(deployment, "caption_json.py", lambda out: [url, str(out)])
+def test_basemodel_output_same_fields(deployment: Deployment) -> None:
+    photo = deployment.workdir / "product.png"
+    photo.write_bytes(example_picture("caption-json", "default"))
+    replicate, fal = _both_ways(deployment, "caption_json.py", lambda out: [str(photo), str(out)])
     fields = dict(line.split(": ", 1) for line in replicate.stdout.splitlines())
     assert set(fields) == {"caption", "size", "tags", "color"} and fields["caption"]
     assert replicate.files["thumbnail.jpg"].startswith(b"\xff\xd8")
     assert fal.stdout == replicate.stdout
     assert fal.files == replicate.files
-
-
-def _first_case(name: str) -> str:
-    from tests.verify.helpers import EXAMPLES
-
-    return sorted((EXAMPLES / name / "cases").glob("*.json"))[0].stem

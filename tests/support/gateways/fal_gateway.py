@@ -220,12 +220,14 @@ class FalGateway:
                 queued.status, queued.started = "IN_PROGRESS", time.monotonic()
             response = _send(f"{self.app_server}{queued.path}", queued.body, "application/json")
             if isinstance(response, Reply):
-                status, body = response.status, json.loads(response.body)
+                status, raw = response.status, response.body
             else:
                 with response:
                     status, raw = response.status, response.read()
-                reply = self._json_answer(status, raw)
-                body = json.loads(reply.body)
+            try:
+                body = self._host_files(json.loads(raw or b"null"))
+            except ValueError:  # a plain-text 500 from the server: fal answers with a detail
+                body = {"detail": raw.decode("utf-8", "replace")}
             with self._changed:
                 queued.inference_time = round(time.monotonic() - queued.started, 3)
                 self._complete(queued, status, body)

@@ -8,8 +8,8 @@ import replicate
 MODEL = "acme/caption-json:5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa"
 
 
-def describe(photo_url: str, out_dir: Path) -> dict:
-    output = replicate.run(MODEL, input={"image": photo_url, "detail": "long", "thumbnail_size": 64})
+def describe(photo: Path, out_dir: Path) -> dict:
+    output = replicate.run(MODEL, input={"image": photo, "detail": "long", "thumbnail_size": 64})
     thumbnail = out_dir / "thumbnail.jpg"
     thumbnail.write_bytes(output["thumbnail"].read())
     return {
@@ -21,5 +21,5 @@ def describe(photo_url: str, out_dir: Path) -> dict:
 
 
 if __name__ == "__main__":
-    for key, value in describe(sys.argv[1], Path(sys.argv[2])).items():
+    for key, value in describe(Path(sys.argv[1]), Path(sys.argv[2])).items():
         print(f"{key}: {value}")
