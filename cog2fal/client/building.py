@@ -87,13 +87,15 @@ def is_plain_value(node: cst.BaseExpression, holds_file: Callable[[cst.BaseExpre
 
 
 def fal_arguments(value: cst.BaseExpression | None,
-                  holds_file: Callable[[cst.BaseExpression], bool] | None = None) -> tuple[cst.BaseExpression, bool]:
+                  holds_file: Callable[[cst.BaseExpression], bool] | None = None,
+                  written: cst.BaseExpression | None = None) -> tuple[cst.BaseExpression, bool]:
     """The `arguments` of a fal call from Replicate's `input`: a dict of plain values as it is;
     anything that may hold an open file or a `pathlib.Path` through the helper, which sends
-    files as Replicate's client did. Returns the expression and whether it uses the helper."""
+    files as Replicate's client did. `written` is the input as the original tree has it, where
+    names can be looked up. Returns the expression and whether it uses the helper."""
     if value is None:
         return cst.Dict([]), False
-    if isinstance(value, cst.Dict) and is_plain_value(value, holds_file):
+    if isinstance(value, cst.Dict) and is_plain_value(written if written is not None else value, holds_file):
         return value, False
     return call(helper("arguments"), cst.Arg(value=value)), True
 

@@ -152,6 +152,8 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         key = self._key(chain)
         if key is not None and key in self.context.blocked:
+            if self._is_inner(original_node):
+                return updated_node
             if chain.kind == "client" or not self._is_tracked_value(original_node):
                 self._flag(original_node, api, TODO_CODE, f"`{api}` stays on Replicate's client, with the other "
                            "uses of this client that have no fal equivalent", None)

@@ -44,9 +44,10 @@ def unknown_arguments(site: CallSite, known: set[str], positions: int) -> bool:
 
 
 def fal_call(site: CallSite, func: cst.BaseExpression, target: Target, inputs: cst.BaseExpression | None,
-             *extra: cst.Arg, default_path: str = "") -> cst.Call:
-    """`func("team/app", arguments, path=..., ...)`, the input sent as Replicate's client sent it."""
-    arguments, uses_helper = fal_arguments(inputs, site.context.tracking.holds_file)
+             *extra: cst.Arg, default_path: str = "", written: cst.BaseExpression | None = None) -> cst.Call:
+    """`func("team/app", arguments, path=..., ...)`, the input sent as Replicate's client sent it;
+    `written` is the input in the original tree, for looking up what its names hold."""
+    arguments, uses_helper = fal_arguments(inputs, site.context.tracking.holds_file, written)
     if uses_helper:
         site.context.uses_helper = True
     args = [arg(string(target.app)), arg(arguments)]

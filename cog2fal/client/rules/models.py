@@ -39,6 +39,7 @@ class Predict(ClientRule):
         func = site.fal("subscribe")
         if func is None:
             return None
-        response = fal_call(site, func, target, kwargs_dict(site.args))
+        response = fal_call(site, func, target, kwargs_dict(site.args),
+                            written=kwargs_dict(list(site.original.args)))
         site.detail = f"fal_client.subscribe {target.app}"
         return call(site.use_helper("output"), arg(response), arg("False", "file_output"))

@@ -66,8 +66,9 @@ class Predictions(ClientRule):
         func = site.fal("submit")
         if func is None:
             return None
-        first = value_of(site, "input", 1) if self._has_reference_argument(site) else value_of(site, "input", 0)
-        handle = fal_call(site, func, target, first, *webhook_arguments(site))
+        position = 1 if self._has_reference_argument(site) else 0
+        handle = fal_call(site, func, target, value_of(site, "input", position), *webhook_arguments(site),
+                          written=value_of(site, "input", position, original=True))
         site.detail = f"fal_client.submit {target.app}"
         return prediction(site, target, handle)
 

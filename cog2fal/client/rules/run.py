@@ -42,7 +42,8 @@ class Run(ClientRule):
         if func is None:
             site.flag("an async call on a client passed in: use a fal_client.AsyncClient here")
             return None
-        response = fal_call(site, func, target, value_of(site, "input", 1))
+        response = fal_call(site, func, target, value_of(site, "input", 1),
+                            written=value_of(site, "input", 1, original=True))
         extra = []
         file_output = keyword_of(site.args, "use_file_output")
         if file_output is not None:

@@ -33,6 +33,7 @@ class Stream(ClientRule):
         if func is None:
             site.flag("an async call on a client passed in: use a fal_client.AsyncClient here")
             return None
-        events = fal_call(site, func, target, value_of(site, "input", 1), default_path="/stream")
+        events = fal_call(site, func, target, value_of(site, "input", 1), default_path="/stream",
+                          written=value_of(site, "input", 1, original=True))
         site.detail = f"{'fal_client.stream_async' if asynchronous else 'fal_client.stream'} {target.app}"
         return call(site.use_helper("async_stream" if asynchronous else "stream"), arg(events))

@@ -42,6 +42,7 @@ class Trainings(ClientRule):
         if keyword_of(site.args, "destination") is not None:
             site.note("fal keeps no destination model: the trained weights are in /train's response")
         train = Target(target.app, "/train")
-        handle = fal_call(site, func, train, value_of(site, "input", 1), *webhook_arguments(site))
+        handle = fal_call(site, func, train, value_of(site, "input", 1), *webhook_arguments(site),
+                          written=value_of(site, "input", 1, original=True))
         site.detail = f"fal_client.submit {target.app}/train"
         return prediction(site, target, handle)
