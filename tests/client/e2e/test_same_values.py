@@ -85,6 +85,7 @@ def test_file_output_same_bytes(deployment: Deployment) -> None:
     assert "fetching https://127.0.0.1:" in replicate.stderr  # a URL, fetched as FileOutput does
     assert fal.stdout == replicate.stdout
     assert fal.files == replicate.files
+    assert "fetching https://127.0.0.1:" in fal.stderr  # fal's File, fetched from its URL
 
 
 # ------------------------------------------------------------------ streaming-text (streamed text)
