@@ -1,4 +1,4 @@
-"""The `cog2fal` command line: convert, inspect, dockerfile, verify.
+"""The `cog2fal` command line: convert, inspect, dockerfile, verify, client.
 
 Exit codes: 0 success (warnings allowed), 1 `--check`/`--diff` found differences or `verify`
 found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback.
@@ -71,6 +71,8 @@ def main_options(
     * `cog2fal dockerfile ./my-model --from cog-debug.txt` → a Dockerfile for fal's ContainerImage
 
     * `cog2fal verify ./my-model ./my-model-fal` → compare Cog and fal side by side, locally
+
+    * `cog2fal client ./my-app --fal-owner my-team` → code calling Replicate now calls the fal apps
     """
 
 

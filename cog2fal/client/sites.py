@@ -37,5 +37,5 @@ class FileResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return [Finding(TODO_CODE, site.detail, Location(self.path, site.line), "todo")
+        return [Finding("C2F300", site.detail, Location(self.path, site.line), "todo")
                 for site in self.sites if site.status == "flagged"]
