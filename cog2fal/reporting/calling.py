@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cog2fal.project import Entrypoint, TypeRef
+from cog2fal.project import Entrypoint, Project, TypeRef
 from cog2fal.reporting.example_input import example_input
 from cog2fal.writing.pysource import literal
 
@@ -46,6 +46,12 @@ def replicate_model(image: str | None, app_name: str) -> str:
     if image and image.startswith("r8.im/") and image.count("/") == 2:
         return image.removeprefix("r8.im/").split(":")[0]
     return f"your-username/{app_name}"
+
+
+def calling_the_app(project: Project, app_name: str) -> list[str]:
+    """The section for a converted project, as MIGRATION.md places it."""
+    return calling_section(app_name, endpoints_of(project.predictor, project.trainer),
+                           replicate_model(project.config.image, app_name))
 
 
 def calling_section(app_name: str, endpoints: list[Endpoint], replicate_ref: str) -> list[str]:

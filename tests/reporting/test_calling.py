@@ -20,7 +20,13 @@ import pytest
 
 from cog2fal.project import Entrypoint, InputField, TypeRef
 from cog2fal.reading.project_reader import read_project
-from cog2fal.reporting.calling import Endpoint, calling_section, endpoints_of, replicate_model
+from cog2fal.reporting.calling import (
+    Endpoint,
+    calling_section,
+    calling_the_app,
+    endpoints_of,
+    replicate_model,
+)
 from cog2fal.reporting.example_input import example_input
 from tests.conftest import EXAMPLES, FIXTURES
 
@@ -36,9 +42,8 @@ def _project_name(folder: Path) -> str:
 def _section(folder: Path) -> tuple[str, list[Endpoint]]:
     project = read_project(folder)
     name = _project_name(folder)
-    endpoints = endpoints_of(project.predictor, project.trainer)
-    text = "\n".join(calling_section(name, endpoints, replicate_model(project.config.image, name)))
-    return text, endpoints
+    text = "\n".join(calling_the_app(project, name))
+    return text, endpoints_of(project.predictor, project.trainer)
 
 
 def _blocks(text: str) -> list[tuple[str, str, str]]:
