@@ -20,7 +20,9 @@ from cog2fal.client.references import ModelMap
 from cog2fal.client.rules import CALL_RULES
 from cog2fal.client.rules.base import REFERENCE_KINDS, CallSite, FileContext
 from cog2fal.client.rules.imports import rewrite_imports
+from cog2fal.client.rules.common import WEBHOOK_TODO
 from cog2fal.client.rules.names import Environment, Exceptions
+from cog2fal.client.rules.webhooks import Webhooks
 from cog2fal.client.sites import TODO_CODE, TODO_PREFIX, FileResult, Site
 from cog2fal.client.tracking import Chain, Tracking, track
 from cog2fal.errors import CogProjectError
@@ -236,6 +238,32 @@ class _Rewriter(cst.CSTTransformer):
                     continue
                 return False
         return True
+
+    # -- webhook receivers ---------------------------------------------------------------
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        """`(await request.json())["output"]`, `payload["status"]` of a parsed request body: a
+        receiver of Replicate's webhook payload, which fal's does not match. Flagged once per
+        statement; the code is left as it is."""
+        key = original_node.slice[0].slice if len(original_node.slice) == 1 else None
+        field = key.value if isinstance(key, cst.Index) else None
+        if isinstance(field, cst.SimpleString) and field.evaluated_value in ("output", "status") and \
+                self._is_request_body(original_node.value):
+            self._flag(original_node, "webhook payload", Webhooks.id, WEBHOOK_TODO, None)
+        return updated_node
+
+    def _is_request_body(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Await):
+            node = node.expression
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            return node.func.attr.value in ("json", "get_json") and not node.args
+        if isinstance(node, cst.Name) and self.context is not None:
+            for assignment in self.context.tracking._assignments(node):
+                parent = self.get_metadata(ParentNodeProvider, getattr(assignment, "node", None), None)
+                statement = self.get_metadata(ParentNodeProvider, parent, None) if parent is not None else None
+                if isinstance(statement, cst.Assign) and self._is_request_body(statement.value):
+                    return True
+        return False
 
     # -- names -------------------------------------------------------------------------------
 

@@ -26,7 +26,8 @@ class RunReport:
                 "rewritten": sum(s.status == "rewritten" for s in sites),
                 "flagged": sum(s.status == "flagged" for s in sites), "errors": len(self.errors)}
 
-    def json(self, mode: str) -> str:
+    def json(self, mode: str, diff: str | None = None) -> str:
+        """The report; with `--diff`, the unified diff as one string under `diff`."""
         return json.dumps({
             "mode": mode,
             **self.counts(),
@@ -34,6 +35,7 @@ class RunReport:
             "helper_files": self.helpers,
             "sites": [s.json() for f in self.files for s in f.sites],
             "errors": self.errors,
+            **({"diff": diff} if diff is not None else {}),
         }, indent=2)
 
     def print_text(self, mode: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -83,19 +84,17 @@ def run_client(paths: list[Path], map_file: Path | None, fal_owner: str | None, 
             originals[target] = target.read_text(encoding="utf-8", errors="replace") if target.exists() else ""
             report.helpers.append(_display(target))
     mode = "diff" if diff else "check" if check else "write"
-    if diff:
-        for path in sorted(writes):
-            display = _display(path)
-            print("".join(difflib.unified_diff(
-                originals[path].splitlines(keepends=True), writes[path].decode("utf-8", "replace").splitlines(keepends=True),
-                f"a/{display}" if originals[path] else "/dev/null", f"b/{display}")), end="")
-    elif not check:
+    patch = "".join("".join(difflib.unified_diff(
+        originals[path].splitlines(keepends=True), writes[path].decode("utf-8", "replace").splitlines(keepends=True),
+        f"a/{_display(path)}" if originals[path] else "/dev/null", f"b/{_display(path)}")) for path in sorted(writes))
+    if diff and not as_json:
+        print(patch, end="")
+    elif not diff and not check:
         for path, data in writes.items():
             write_atomically(path, data)
     if as_json:
-        print(report.json(mode))
+        print(report.json(mode, patch if diff else None))
         for error in report.errors:
-            import sys
             sys.stderr.write(f"error: {error}\n")
     else:
         report.print_text(mode)

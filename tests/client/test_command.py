@@ -124,3 +124,11 @@ def test_a_file_without_replicate_is_byte_identical_even_when_named(tmp_path: Pa
     done = cog2fal("plain.py", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "plain.py").read_bytes() == before
+
+
+def test_json_with_diff_carries_the_diff(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    done = cog2fal("app", "--fal-owner", "team", "--diff", "--json", cwd=tmp_path)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["mode"] == "diff" and "+++ b/app/caption.py" in report["diff"]

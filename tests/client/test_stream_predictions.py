@@ -221,3 +221,19 @@ def test_noop_files() -> None:
                 pass
         replicate_like().run()
     ''')
+
+
+def test_webhook_receivers_reading_replicates_payload_are_flagged() -> None:
+    result = rewrite('''
+        import replicate
+
+        async def hook(request):
+            payload = await request.json()
+            if payload["status"] == "succeeded":
+                return payload["output"]
+            body = request.get_json()["output"]
+            return replicate.run("acme/upscaler", input={})
+    ''')
+    flagged = [(site.line, site.rule) for site in result.sites if site.status == "flagged"]
+    assert flagged == [(5, "C2F308"), (6, "C2F308"), (7, "C2F308")]
+    assert result.text is not None and result.text.count("# TODO(cog2fal): fal POSTs one webhook") == 3
