@@ -25,6 +25,7 @@ from cog2fal.client.rules.names import Environment, Exceptions
 from cog2fal.client.rules.webhooks import Webhooks
 from cog2fal.client.sites import TODO_CODE, TODO_PREFIX, FileResult, Site
 from cog2fal.client.tracking import Chain, Tracking, track
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.reading.source import check_compiles, read_text
 
@@ -202,22 +203,22 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         if tracked.kind == "module":
             self.context.uses_fal_client = True
-            self._record(self._line(original_node), "replicate", "rewritten", "C2F306", "fal_client")
+            self._record(self._line(original_node), "replicate", "rewritten", Code.CLIENT_CLIENTS, "fal_client")
             return updated_node.with_changes(value=cst.Name("fal_client"))
         if tracked.kind in REFERENCE_KINDS:
             found = self.context.target(tracked.ref)
             api = f"replicate.{'deployments' if tracked.kind == 'deployment' else 'models'}.get"
             if found is None:
-                self._flag(original_node, api, "C2F304", f"`{tracked.ref}` has no fal app: map it in --map or "
+                self._flag(original_node, api, Code.CLIENT_PREDICT, f"`{tracked.ref}` has no fal app: map it in --map or "
                            "pass --fal-owner", None)
                 self.context.newly_blocked.add(key)
                 return updated_node
             if not self._only_understood_uses(target):
-                self._flag(original_node, api, "C2F304", f"`{cst.Module([]).code_for_node(target)}` is used "
+                self._flag(original_node, api, Code.CLIENT_PREDICT, f"`{cst.Module([]).code_for_node(target)}` is used "
                            "for more than running the model: keep it on Replicate or rewrite those uses", None)
                 self.context.newly_blocked.add(key)
                 return updated_node
-            self._record(self._line(original_node), api, "rewritten", "C2F304", found.app)
+            self._record(self._line(original_node), api, "rewritten", Code.CLIENT_PREDICT, found.app)
             return updated_node.with_changes(value=string(found.app))
         return updated_node
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cog2fal.codes import Code
 from cog2fal.project import Finding, Location
 
 TODO_PREFIX = "# TODO(cog2fal): "
-TODO_CODE = "C2F300"
+TODO_CODE = Code.CLIENT_CALL_NOT_MOVED
 
 
 @dataclass(frozen=True)
@@ -37,5 +38,5 @@ class FileResult:
 
     @property
     def findings(self) -> list[Finding]:
-        return [Finding("C2F300", site.detail, Location(self.path, site.line), "todo")
+        return [Finding(TODO_CODE, site.detail, Location(self.path, site.line))
                 for site in self.sites if site.status == "flagged"]

@@ -1,5 +1,5 @@
 """C2F302 stream, C2F303 predictions, C2F304 predict, C2F305 trainings, C2F306 clients,
-C2F307/C2F309 names, C2F308 webhooks."""
+C2F307 webhooks, C2F308/C2F309 names."""
 
 from __future__ import annotations
 
@@ -235,5 +235,5 @@ def test_webhook_receivers_reading_replicates_payload_are_flagged() -> None:
             return replicate.run("acme/upscaler", input={})
     ''')
     flagged = [(site.line, site.rule) for site in result.sites if site.status == "flagged"]
-    assert flagged == [(5, "C2F308"), (6, "C2F308"), (7, "C2F308")]
+    assert flagged == [(5, "C2F307"), (6, "C2F307"), (7, "C2F307")]
     assert result.text is not None and result.text.count("# TODO(cog2fal): fal POSTs one webhook") == 3

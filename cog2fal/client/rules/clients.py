@@ -1,4 +1,4 @@
-"""C2F306: `replicate.Client(api_token=...)` → `fal_client.SyncClient(key=...)`."""
+"""`replicate.Client(api_token=...)` → `fal_client.SyncClient(key=...)`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from cog2fal.client.building import arg, call
 from cog2fal.client.rules.base import CallSite, ClientRule
 from cog2fal.client.rules.common import value_of
 from cog2fal.client.tracking import Chain
+from cog2fal.codes import Code
 
 
 class Clients(ClientRule):
-    id = "C2F306"
+    id = Code.CLIENT_CLIENTS
     summary = "a client with its own token"
     replicate = "`replicate.Client(api_token=..., base_url=..., timeout=...)`, `from replicate.client import Client`"
     fal = "`fal_client.SyncClient(key=...)`"

@@ -1,4 +1,4 @@
-"""C2F310: imports, last. `import replicate` (and `from replicate... import ...` names) go
+"""imports, last. `import replicate` (and `from replicate... import ...` names) go
 when no code uses them any more; `import fal_client`, and the helper module when a rewrite
 uses it, take their place. A file where some call stays on Replicate keeps both."""
 
@@ -8,10 +8,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from cog2fal.client.building import HELPER_MODULE
+from cog2fal.codes import Code
 
 
 class Imports:
-    id = "C2F310"
+    id = Code.CLIENT_IMPORTS
     summary = "imports: replicate → fal_client (and the helper module)"
     replicate = "`import replicate`, `from replicate.client import Client`, `from replicate.exceptions import ...`"
     fal = "`import fal_client`, `import fal_replicate_compat`"

@@ -1,4 +1,4 @@
-"""C2F304: the removed `version.predict(**inputs)` and `model.predict(**inputs)` of Replicate's
+"""the removed `version.predict(**inputs)` and `model.predict(**inputs)` of Replicate's
 old clients (`models.get(...).versions.get(...)`) → `fal_client.subscribe`, the output as those
 clients returned it (URL strings for files)."""
 
@@ -10,10 +10,11 @@ from cog2fal.client.building import arg, call, kwargs_dict
 from cog2fal.client.rules.base import REFERENCE_KINDS, CallSite, ClientRule
 from cog2fal.client.rules.common import fal_call
 from cog2fal.client.tracking import Chain, model_reference
+from cog2fal.codes import Code
 
 
 class Predict(ClientRule):
-    id = "C2F304"
+    id = Code.CLIENT_PREDICT
     summary = "the old clients' version.predict() and model.predict()"
     replicate = "`replicate.models.get(\"owner/name\").versions.get(\"id\").predict(**inputs)`, `model.predict(...)`"
     fal = "`fal_replicate_compat.output(fal_client.subscribe(\"team/app\", {...}), file_output=False)`"

@@ -1,16 +1,18 @@
-"""C2F307 and C2F309, rules on names rather than calls: Replicate's exceptions →
+"""Rules on names rather than calls: Replicate's exceptions →
 `fal_client.FalClientError`, and the `REPLICATE_API_TOKEN` variable → `FAL_KEY`."""
 
 from __future__ import annotations
 
 import libcst as cst
 
+from cog2fal.codes import Code
+
 EXCEPTIONS = {("exceptions", "ReplicateError"), ("exceptions", "ModelError"),
               ("exceptions", "ReplicateException"), ("ReplicateError",), ("ModelError",)}
 
 
 class Exceptions:
-    id = "C2F307"
+    id = Code.CLIENT_EXCEPTIONS
     summary = "Replicate's exceptions"
     replicate = "`replicate.exceptions.ReplicateError`, `ModelError`, `ReplicateException`"
     fal = "`fal_client.FalClientError` (a failed request raises `FalClientHTTPError`, a subclass)"
@@ -23,7 +25,7 @@ class Exceptions:
 
 
 class Environment:
-    id = "C2F309"
+    id = Code.CLIENT_ENVIRONMENT
     summary = "the token's environment variable"
     replicate = "`\"REPLICATE_API_TOKEN\"` (os.environ, os.getenv, ...)"
     fal = "`\"FAL_KEY\"`"

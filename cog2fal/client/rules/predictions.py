@@ -1,4 +1,4 @@
-"""C2F303: predictions on fal's queue. `predictions.create` (by version, model or deployment,
+"""predictions on fal's queue. `predictions.create` (by version, model or deployment,
 `models.predictions.create`, `deployments.get(...).predictions.create`) → `fal_client.submit`,
 with `webhook=` → `webhook_url=`; `predictions.get` / `cancel` → the same request on fal. The
 result is wrapped in `fal_replicate_compat.Prediction`, so `wait()`, `reload()`, `cancel()`,
@@ -13,6 +13,7 @@ from cog2fal.client.references import Target
 from cog2fal.client.rules.base import CallSite, ClientRule
 from cog2fal.client.rules.common import fal_call, unknown_arguments, value_of, webhook_arguments
 from cog2fal.client.tracking import Chain
+from cog2fal.codes import Code
 
 _CREATE = {("predictions", "create"), ("models", "predictions", "create"),
            ("deployments", "predictions", "create"), ("deployments", "get()", "predictions", "create")}
@@ -38,7 +39,7 @@ def single_app(site: CallSite) -> Target | None:
 
 
 class Predictions(ClientRule):
-    id = "C2F303"
+    id = Code.CLIENT_PREDICTIONS
     summary = "predictions on the queue: create, get, cancel, with webhooks"
     replicate = ("`predictions.create(version=/model=/deployment=, input=, webhook=, "
                  "webhook_events_filter=)`, `models.predictions.create`, "

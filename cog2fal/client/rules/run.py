@@ -1,4 +1,4 @@
-"""C2F301: `replicate.run` / `async_run` → `fal_client.subscribe` / `subscribe_async`, the
+"""`replicate.run` / `async_run` → `fal_client.subscribe` / `subscribe_async`, the
 response unwrapped to what `run` returned (files as `FileOutput`, or URLs with
 `use_file_output=False`)."""
 
@@ -10,10 +10,11 @@ from cog2fal.client.building import arg, call, keyword_of
 from cog2fal.client.rules.base import CallSite, ClientRule
 from cog2fal.client.rules.common import fal_call, unknown_arguments, value_of
 from cog2fal.client.tracking import Chain
+from cog2fal.codes import Code
 
 
 class Run(ClientRule):
-    id = "C2F301"
+    id = Code.CLIENT_RUN
     summary = "run a model and wait for its output"
     replicate = "`replicate.run(ref, input=..., use_file_output=..., wait=..., api_token=...)`, `async_run`"
     fal = ("`fal_replicate_compat.output(fal_client.subscribe(\"team/app\", {...}))` "

@@ -1,4 +1,4 @@
-"""C2F302: `replicate.stream` / `async_stream` → `fal_client.stream` / `stream_async` on the
+"""`replicate.stream` / `async_stream` → `fal_client.stream` / `stream_async` on the
 app's `/stream` endpoint, each event handed out as Replicate's (`str(event)`, `.data`)."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from cog2fal.client.building import arg, call
 from cog2fal.client.rules.base import CallSite, ClientRule
 from cog2fal.client.rules.common import fal_call, unknown_arguments, value_of
 from cog2fal.client.tracking import Chain
+from cog2fal.codes import Code
 
 
 class Stream(ClientRule):
-    id = "C2F302"
+    id = Code.CLIENT_STREAM
     summary = "stream a model's output as it is produced"
     replicate = "`replicate.stream(ref, input=...)`, `await replicate.async_stream(...)`"
     fal = "`fal_replicate_compat.stream(fal_client.stream(\"team/app\", {...}))` (`stream_async`, `async_stream`)"

@@ -1,4 +1,4 @@
-"""C2F305: `trainings.create` → a request to the converted app's `/train` endpoint on fal's
+"""`trainings.create` → a request to the converted app's `/train` endpoint on fal's
 queue, wrapped in `fal_replicate_compat.Prediction` as predictions are."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from cog2fal.client.rules.common import fal_call, unknown_arguments, value_of, w
 from cog2fal.client.rules.predictions import prediction
 from cog2fal.client.references import Target
 from cog2fal.client.tracking import Chain
+from cog2fal.codes import Code
 
 
 class Trainings(ClientRule):
-    id = "C2F305"
+    id = Code.CLIENT_TRAININGS
     summary = "trainings on the app's /train endpoint"
     replicate = "`trainings.create(version=/model=, input=, destination=, webhook=)`"
     fal = "`fal_replicate_compat.Prediction(\"team/app\", fal_client.submit(\"team/app\", {...}, path=\"/train\"))`"
