@@ -84,6 +84,7 @@ def test_the_mapping_tables_are_the_registry() -> None:
         assert row.startswith(f"| `{code.value}` | {code.severity} | ")
     rules = SCRIPT.rules_table()
     assert f"<!-- generated: rules -->\n{rules}\n<!-- end generated -->" in mapping
+    client_rules = {rule.id for rule in CLIENT_RULES}  # their own table, tests/client/test_docs.py
     for code in Code:
         if code.kind == "rule":
-            assert f"| `{code.value}` | " in rules
+            assert f"| `{code.value}` | " in (mapping if code in client_rules else rules)
