@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cog2fal.project import Entrypoint, Project, TypeRef
+from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.example_input import example_input
 from cog2fal.writing.pysource import literal
 
@@ -32,13 +33,11 @@ class Endpoint:
         return self.path.endswith("/stream")
 
 
-def endpoints_of(predictor: Entrypoint, trainer: Entrypoint | None) -> list[Endpoint]:
-    found = [Endpoint("/", predictor)] + ([Endpoint("/stream", predictor)] if predictor.streams else [])
-    if trainer is not None:
-        found.append(Endpoint("/train", trainer))
-        if trainer.streams:
-            found.append(Endpoint("/train/stream", trainer))
-    return found
+def endpoint_calls(project: Project) -> list[Endpoint]:
+    """The app's endpoints (reporting.endpoints, the one list), each with the entry behind it."""
+    trainer = project.trainer
+    return [Endpoint(path, trainer if trainer and path.startswith("/train") else project.predictor)
+            for path in endpoints(project)]
 
 
 def replicate_model(image: str | None, app_name: str) -> str:
@@ -50,8 +49,7 @@ def replicate_model(image: str | None, app_name: str) -> str:
 
 def calling_the_app(project: Project, app_name: str) -> list[str]:
     """The section for a converted project, as MIGRATION.md places it."""
-    return calling_section(app_name, endpoints_of(project.predictor, project.trainer),
-                           replicate_model(project.config.image, app_name))
+    return calling_section(app_name, endpoint_calls(project), replicate_model(project.config.image, app_name))
 
 
 def calling_section(app_name: str, endpoints: list[Endpoint], replicate_ref: str) -> list[str]:

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from cog2fal.project import Entrypoint, InputField, TypeRef
+from cog2fal.project import CogConfig, Entrypoint, InputField, Project, TypeRef
 from cog2fal.reading.project_reader import read_project
 from cog2fal.reporting.calling import (
     Endpoint,
     calling_section,
     calling_the_app,
-    endpoints_of,
+    endpoint_calls,
     replicate_model,
 )
 from cog2fal.reporting.example_input import example_input
@@ -43,7 +43,7 @@ def _section(folder: Path) -> tuple[str, list[Endpoint]]:
     project = read_project(folder)
     name = _project_name(folder)
     text = "\n".join(calling_the_app(project, name))
-    return text, endpoints_of(project.predictor, project.trainer)
+    return text, endpoint_calls(project)
 
 
 def _blocks(text: str) -> list[tuple[str, str, str]]:
@@ -130,7 +130,8 @@ def _entry(role: str, output: TypeRef, *inputs: InputField) -> Entrypoint:
 def test_training_and_stream_paths_follow_each_client() -> None:
     trainer = _entry("train", TypeRef("iterator", (TypeRef("str"),)), InputField("data", TypeRef("path")))
     predictor = _entry("predict", TypeRef("path"), InputField("prompt", TypeRef("str"), default="hi"))
-    text = "\n".join(calling_section("tuner", endpoints_of(predictor, trainer), "acme/tuner"))
+    project = Project("tuner", CogConfig(), predictor, trainer)
+    text = "\n".join(calling_section("tuner", endpoint_calls(project), "acme/tuner"))
     assert re.findall(r"^### `POST ([^`]+)`$", text, re.M) == ["/", "/train", "/train/stream"]
     assert 'path="/train",' in text and 'path="/train/stream",' in text
     assert 'fal.subscribe("your-team/tuner/train", {' in text
