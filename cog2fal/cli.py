@@ -1,4 +1,4 @@
-"""The `cog2fal` command line: convert, inspect, dockerfile, verify.
+"""The `cog2fal` command line: convert, inspect, dockerfile, verify, client.
 
 Exit codes: 0 success (warnings allowed), 1 `--check`/`--diff` found differences or `verify`
 found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback.
@@ -71,6 +71,8 @@ def main_options(
     * `cog2fal dockerfile ./my-model --from cog-debug.txt` → a Dockerfile for fal's ContainerImage
 
     * `cog2fal verify ./my-model ./my-model-fal` → compare Cog and fal side by side, locally
+
+    * `cog2fal client ./my-app --fal-owner my-team` → code calling Replicate now calls the fal apps
     """
 
 
@@ -254,6 +256,39 @@ def verify(
 
     raise typer.Exit(run_verify(model_dir, fal_dir, case or [], as_json, in_image=in_image or bool(image),
                                 image=image))
+
+
+@app.command()
+def client(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Python files or folders of code that calls Replicate's client.", show_default=False)],
+    map_file: Annotated[Path | None, typer.Option(
+        "--map", help="TOML: `[models]` `\"owner/name\" = \"team/app\"` (or `{ app = ..., path = \"/stream\" }`).")] = None,
+    fal_owner: Annotated[str | None, typer.Option(
+        "--fal-owner", help="fal user or team: `owner/name` → `TEAM/<name>`, the app name `convert` gives.")] = None,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Write nothing; print a unified diff and exit 1 if anything would change.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if a file would change.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Rewrite code that calls Replicate's client to call the converted apps with `fal_client`.
+
+    Files are rewritten in place; files that do not use Replicate's client stay byte-identical.
+    What cannot be moved keeps working Replicate code and gets a `# TODO(cog2fal): ...` at its
+    line. A helper module, `fal_replicate_compat.py`, is written beside code that needs it.
+
+    **Examples**
+
+    * `cog2fal client app/ --fal-owner my-team`
+
+    * `cog2fal client app/ --map models.toml --diff`
+
+    * `cog2fal client . --fal-owner my-team --check` (in CI: is every call moved?)
+    """
+    from cog2fal.commands.client import run_client
+
+    raise typer.Exit(run_client(paths, map_file, fal_owner, diff, check, as_json))
 
 
 # Whether the process may end without the interpreter's teardown, which frees every libcst

@@ -3,7 +3,8 @@
 The numbers are public (MIGRATION.md, `--json`, docs/mapping.md, which is generated from this
 file), so a code keeps its number for ever; a code no longer raised is marked `retired`, never
 reused. `C2F0xx` are about the project (cog.yaml, requirements, files, the container build),
-`C2F1xx` about the predictor's code, `C2F2xx` are the rewrite rules and what they report.
+`C2F1xx` about the predictor's code, `C2F2xx` are the rewrite rules and what they report,
+`C2F3xx` the rules of `cog2fal client` and what it reports.
 
 Plain standard library only: reading, writing and reporting all import it.
 """
@@ -172,6 +173,22 @@ class Code(str, Enum):
     NO_RUNTIME_STAND_IN = (
         "C2F205", "todo", "Cog name without a stand-in",
         "an import of a Cog name with no stand-in in cog2fal_runtime: replace it")
+
+    # ----------------------------------------------------------------- `cog2fal client`
+    CLIENT_CALL_NOT_MOVED = (
+        "C2F300", "todo", "Replicate call not moved",
+        "`cog2fal client`: a call to Replicate's client it could not move to fal_client (an unknown "
+        "model, an API fal lacks): left as it was, with a TODO at its line")
+    CLIENT_RUN = ("C2F301", None, "`replicate.run` / `async_run`")
+    CLIENT_STREAM = ("C2F302", None, "`replicate.stream` / `async_stream`")
+    CLIENT_PREDICTIONS = ("C2F303", None, "predictions on the queue")
+    CLIENT_PREDICT = ("C2F304", None, "the old clients' `predict()`")
+    CLIENT_TRAININGS = ("C2F305", None, "trainings")
+    CLIENT_CLIENTS = ("C2F306", None, "clients with their own token")
+    CLIENT_WEBHOOKS = ("C2F307", None, "webhook receivers")
+    CLIENT_EXCEPTIONS = ("C2F308", None, "Replicate's exceptions")
+    CLIENT_ENVIRONMENT = ("C2F309", None, "the token's environment variable")
+    CLIENT_IMPORTS = ("C2F310", None, "imports")
 
 
 def findings() -> list[Code]:

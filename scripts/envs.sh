@@ -4,7 +4,8 @@
 # keyed by a hash of what it installs, so a changed pin builds a new one and reruns are instant.
 #
 #   tool     cog2fal + fal 1.83.0 + test tools, *without* torch, cog or model dependencies:
-#            converted apps must load with fal alone, as `fal deploy` loads them.
+#            converted apps must load with fal alone, as `fal deploy` loads them. It also has
+#            the real clients (replicate, fal-client) that the end-to-end client scripts run.
 #   cog016   cog 0.16.12, whose schema command is the reference for Input schemas.
 #   runtime  cog 0.23.1 (reference runtime) + fal + the runnable examples' dependencies
 #            (Pillow, numpy, torch 2.13.0 CPU), for `cog2fal verify`.

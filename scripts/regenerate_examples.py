@@ -47,7 +47,7 @@ WALKTHROUGHS = ROOT / "docs" / "walkthroughs"
 TEMPLATES = WALKTHROUGHS / "_templates"
 MAPPING = ROOT / "docs" / "mapping.md"
 CLI_DOC = ROOT / "docs" / "cli.md"
-COMMANDS = ["convert", "inspect", "dockerfile", "verify"]
+COMMANDS = ["convert", "inspect", "dockerfile", "verify", "client"]
 RERUN = "python scripts/regenerate_examples.py"
 
 # --------------------------------------------------------------------------- running commands
@@ -361,10 +361,10 @@ CLI_HEADER = """\
 
 # CLI reference
 
-`cog2fal` has four commands. Every command takes `--json` for machine-readable output and
+`cog2fal` has five commands. Every command takes `--json` for machine-readable output and
 `--help` for the text below.
 
-Exit codes: `0` success (warnings allowed); `1` `convert --check` / `--diff` found differences, or
+Exit codes: `0` success (warnings allowed); `1` `convert`/`client` `--check` / `--diff` found differences, or
 `verify` found a mismatch; `2` an error, reported as one `error: file:line: message` line on
 standard error, never a traceback.
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from cog2fal import __version__
 from cog2fal.project import Entrypoint, Finding
+from cog2fal.reporting.calling import calling_the_app
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.inputs_table import MARKDOWN, input_rows
 
@@ -90,6 +91,7 @@ def render_migration(conversion: Conversion) -> str:
               *_inputs_table(predictor)]
     if project.trainer is not None:
         lines += ["", "Training inputs (`POST /train`):", "", *_inputs_table(project.trainer)]
+    lines += ["", *calling_the_app(project, plan.app_name)]
     if conversion.rewritten:
         lines += ["", "## Changes to your code", "",
                   "Only Cog constructs changed; the rule IDs are explained in cog2fal's docs/mapping.md.", ""]
