@@ -113,6 +113,16 @@ class Code(str, Enum):
         "C2F044", "info", "environment value under /src",
         "app mode: an `environment` value under Cog's /src, set relative to the app's folder instead")
 
+    # ----------------------------------------------------------------- weights and caches
+    DOWNLOAD_NOT_PERSISTED = (
+        "C2F050", "warning", "download kept on the runner's disk",
+        "a download or cache site whose files stay on the runner's disk (with the reason): its "
+        "path is computed at run time, temporary, the model folder itself, or holds code")
+    LARGE_FILE_ON_VOLUME = (
+        "C2F051", "todo", "large file read from the volume",
+        "a large file (≥ 10 MB) left out of the deploy: upload it once to the persistent volume "
+        "with `fal files upload`")
+
     # ----------------------------------------------------------------- inputs
     UNTYPED_INPUT = (
         "C2F101", "warning", "input without a type",

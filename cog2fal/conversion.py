@@ -51,6 +51,8 @@ class ConvertOptions:
     app_name: str | None = None
     billing_metric: str | None = None
     cog_debug: str | None = None  # `cog debug` output to clean, for container mode
+    persistent_cache: bool = True  # keep what the model downloads on fal's persistent volume
+    persistent_root: str | None = None  # that volume's folder (default fal's /data)
 
 
 @dataclass(frozen=True)

@@ -317,7 +317,7 @@ class _FileScan:
                 target = self._fold_str(cache_keyword.value, constants)
                 if target is not None and _URL.match(target):
                     continue
-                self._add("cache_argument", at, target, code=call if at is not call else None)
+                self._add("cache_argument", at, target)
             return
         if attr in _HF_CALLS or name in ("transformers.pipeline",):
             self._huggingface(call, attr)
@@ -328,7 +328,7 @@ class _FileScan:
             for constants, at in self._scopes(call):
                 target = self._fold_str(call.args[1], constants)
                 url = self._fold_str(call.args[0], constants)
-                self._add("urlretrieve", at, target, url=url, code=call if at is not call else None)
+                self._add("urlretrieve", at, target, url=url)
 
     def _huggingface(self, call: ast.Call, attr: str) -> None:
         """A Hugging Face download into the default cache (`cache_dir=` is handled before)."""
@@ -354,7 +354,7 @@ class _FileScan:
             return
         for constants, where in self._scopes(at):
             self._add("cache_variable", where, self._fold_str(value, constants), variable=variable,
-                      code=at if where is not at else None)
+                      )
 
     # ------------------------------------------------------------------ commands
 
@@ -397,17 +397,16 @@ class _FileScan:
         if tool not in _VALUE_OPTIONS:
             return
         options, positional = _options(argv[1:], _VALUE_OPTIONS[tool] | _OUTPUT_OPTIONS[tool])
-        code = call if at is not call else None
         known = lambda s: s if s is not None and _UNKNOWN not in s else None  # noqa: E731
         if tool == "pget":
             if positional[:1] == ["multifile"]:
                 manifest = positional[1] if len(positional) > 1 else None
-                self._add("pget_manifest", at, known(manifest), code=code)
+                self._add("pget_manifest", at, known(manifest))
                 return
             url = positional[0] if positional else None
             dest = positional[1] if len(positional) > 1 else (posixpath.basename(url) if url else None)
             extract = "-x" in options or "--extract" in options
-            self._add("pget", at, known(dest), url=known(url), extract=extract, code=code)
+            self._add("pget", at, known(dest), url=known(url), extract=extract)
         elif tool == "wget":
             url = positional[0] if positional else None
             target = options.get("-O") or options.get("--output-document")
@@ -415,7 +414,7 @@ class _FileScan:
             if target is None and url is not None:
                 name = posixpath.basename(url.split("?")[0]) or None
                 target = posixpath.join(prefix, name) if prefix and name else name
-            self._add("wget", at, known(target), url=known(url), code=code)
+            self._add("wget", at, known(target), url=known(url))
         elif tool == "curl":
             url = next((p for p in positional if _URL.match(p)), positional[0] if positional else None)
             target = options.get("-o") or options.get("--output")
@@ -425,7 +424,7 @@ class _FileScan:
                     target = posixpath.join(options["--output-dir"], target)
             if target is None:
                 return  # curl without -o / -O writes to stdout: nothing is kept
-            self._add("curl", at, known(target), url=known(url), code=code)
+            self._add("curl", at, known(target), url=known(url))
 
 
 def _options(args: list[str], takes_value: set[str]) -> tuple[dict[str, str], list[str]]:

@@ -40,9 +40,10 @@ print(open("model-cache/weights.txt").read().strip())
 def _runner(tmp: Path, root: Path, url: str, name: str, **env: str) -> subprocess.Popen:
     base = tmp / name
     base.mkdir()
+    environ = {k: v for k, v in os.environ.items() if k != "COG2FAL_PERSISTENT_ROOT"}
     return subprocess.Popen([sys.executable, "-c", RUNNER, str(SUPPORT), str(base), str(root), url],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})
+                            env={**environ, **env})
 
 
 def test_pget_semantics(tmp_path: Path) -> None:
@@ -115,6 +116,7 @@ def test_a_stale_lock_is_taken_over(tmp_path: Path) -> None:
 
 
 def test_default_caches_do_not_override_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COG2FAL_PERSISTENT_ROOT", raising=False)
     monkeypatch.setenv("HF_HOME", "/somewhere/else")
     monkeypatch.delenv("TORCH_HOME", raising=False)
     cache = cog2fal_cache.PersistentCache("demo", root=str(tmp_path), base=str(tmp_path / "app"),

@@ -150,7 +150,8 @@ class PersistentCache:
     def __init__(self, app: str, *, root: str | None = None, base: str | None = None,
                  paths: Sequence[str] = (), caches: Mapping[str, str] | None = None,
                  files: Sequence[str] = ()):
-        self.root = Path(root or default_root())
+        # COG2FAL_PERSISTENT_ROOT moves it for local runs (cog2fal verify, tests).
+        self.root = Path(os.environ.get("COG2FAL_PERSISTENT_ROOT") or root or default_root())
         self.app_dir = self.root / "cog2fal" / app
         self.base = Path(base) if base else Path(__file__).resolve().parent
         self.paths = list(paths)
@@ -181,8 +182,8 @@ class PersistentCache:
         folders (a warm cache) or the lock for the first setup."""
         self.app_dir.mkdir(parents=True, exist_ok=True)
         for variable, value in self.caches.items():
-            location = value if os.path.isabs(value) else str(self.root / value)
-            os.environ.setdefault(variable, location)
+            if not os.environ.get(variable):  # the project's and the runner's own settings win
+                os.environ[variable] = value if os.path.isabs(value) else str(self.root / value)
         self._link_files()
         if pget and shutil.which("pget") is None:
             install_pget()
