@@ -72,7 +72,7 @@ class _PathFolder(Folder):
     """Constant folding that also joins paths: `os.path.join(A, "x")`, `Path(A) / "x"`, `str(p)`."""
 
     _JOIN = {"os.path.join", "path.join", "osp.join", "posixpath.join"}
-    _PATH = {"Path", "pathlib.Path", "PosixPath", "pathlib.PosixPath"}
+    _PATH = {"Path", "pathlib.Path", "PosixPath", "pathlib.PosixPath", "cog.Path"}
 
     def __init__(self, constants: dict[str, str], imports: dict[str, str]):
         super().__init__(constants)
@@ -88,6 +88,15 @@ class _PathFolder(Folder):
         if name in ("os.path.dirname", "posixpath.dirname") and len(node.args) == 1:
             return posixpath.dirname(self._eval(node.args[0], scope))
         return super()._eval_Call(node, scope)
+
+    def _eval_Attribute(self, node: ast.Attribute, scope: dict[str, Any]) -> Any:
+        if node.attr in ("parent", "name"):
+            value = self._eval(node.value, scope)
+            if isinstance(value, str):
+                trimmed = value.rstrip("/") or "/"
+                return (posixpath.dirname(trimmed) or ".") if node.attr == "parent" else \
+                    posixpath.basename(trimmed)
+        return super()._eval_Attribute(node, scope)
 
     def _eval_BinOp(self, node: ast.BinOp, scope: dict[str, Any]) -> Any:
         if isinstance(node.op, ast.Div):
@@ -252,8 +261,8 @@ class _FileScan:
         return value if isinstance(value, str) else None
 
     def _add(self, kind: DownloadKind, at: ast.AST, target: str | None, *, variable: str | None = None,
-             url: str | None = None, extract: bool = False, code: ast.AST | None = None) -> None:
-        segment = ast.get_source_segment(self.text, code or at) or ""
+             url: str | None = None, extract: bool = False, code: str | None = None) -> None:
+        segment = code if code is not None else ast.get_source_segment(self.text, at) or ""
         site = DownloadSite(kind, Location(self.display, getattr(at, "lineno", 1)), target, variable, url,
                             extract, _short(segment))
         if site not in self.sites:
@@ -263,11 +272,20 @@ class _FileScan:
 
     def scan(self) -> list[DownloadSite]:
         self._folder_constants()
+        pget_words = []
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call):
                 self._call(node)
             elif isinstance(node, ast.Assign):
                 self._environ_assignment(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                    (node.value == "pget" or node.value.startswith("pget ")):
+                pget_words.append(node)
+        if pget_words and not any(s.kind in ("pget", "pget_manifest") for s in self.sites):
+            # A pget command built in a way that does not fold (`["pget", "-vf" + x, url, dest]`
+            # in a variable): pget is still needed; where it writes is not known.
+            first = min(pget_words, key=lambda n: n.lineno)
+            self._add("pget", first, None, code=self.text.splitlines()[first.lineno - 1].strip())
         return self.sites
 
     def _folder_constants(self) -> None:
@@ -279,15 +297,34 @@ class _FileScan:
                 if not isinstance(target, ast.Name) or not _CONSTANT_NAME.match(target.id):
                     continue
                 name = target.id
-                if not (_CACHE_WORDS.search(name) or _MODEL_FOLDER_WORDS.search(name)) or \
-                        name.endswith(("_ID", "_NAME", "_REPO", "_URL", "_URLS")):
+                named = (_CACHE_WORDS.search(name) or _MODEL_FOLDER_WORDS.search(name)) and \
+                    not name.endswith(("_ID", "_NAME", "_REPO", "_URL", "_URLS"))
+                if not named and not isinstance(statement.value, ast.Dict):
                     continue
-                value = self._fold_str(statement.value, self.constants)
-                if not value or _URL.match(value) or any(c.isspace() for c in value) or value in (".", "./"):
+                try:
+                    value = self._fold(statement.value, self.constants)
+                except NotFoldable:
                     continue
-                folder = posixpath.dirname(value.rstrip("/")) if _FILE_SUFFIX.search(value) else value
-                if folder and folder not in (".", "/"):
-                    self._add("folder_constant", statement, posixpath.normpath(folder))
+                self._folder_value(value, statement)
+
+    def _folder_value(self, value: Any, statement: ast.stmt) -> None:
+        """A constant naming a cache folder, or a dict of them (`{"WEIGHTS_DIR": "/src/w"}`)."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _CACHE_WORDS.search(key.upper()) and \
+                        not key.upper().endswith(("_URL", "_ID", "_NAME", "_REPO")):
+                    self._folder_value(item, statement)
+            return
+        if not isinstance(value, str) or not value or _URL.match(value) or \
+                any(c.isspace() for c in value) or value in (".", "./"):
+            return
+        folder = posixpath.dirname(value.rstrip("/")) if _FILE_SUFFIX.search(value) else value
+        if folder and folder not in (".", "/"):
+            site = DownloadSite("folder_constant", Location(self.display, statement.lineno),
+                                posixpath.normpath(folder), code=_short(
+                                    ast.get_source_segment(self.text, statement) or ""))
+            if site not in self.sites:
+                self.sites.append(site)
 
     def _call(self, call: ast.Call) -> None:
         name = _qualified(call.func, self.imports) or ""
@@ -405,7 +442,8 @@ class _FileScan:
                 return
             url = positional[0] if positional else None
             dest = positional[1] if len(positional) > 1 else (posixpath.basename(url) if url else None)
-            extract = "-x" in options or "--extract" in options
+            extract = "--extract" in options or any(
+                o.startswith("-") and not o.startswith("--") and "x" in o for o in options)
             self._add("pget", at, known(dest), url=known(url), extract=extract)
         elif tool == "wget":
             url = positional[0] if positional else None

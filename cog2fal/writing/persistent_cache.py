@@ -98,6 +98,10 @@ class _Planner:
         self.shipped = shipped
         self.set_variables = {s.variable for s in project.downloads
                               if s.kind == "cache_variable" and s.variable}
+        self.constant_folders: dict[str, list[str]] = {}
+        for site in project.downloads:
+            if site.kind == "folder_constant" and site.target and not site.target.startswith("/"):
+                self.constant_folders.setdefault(site.location.file, []).append(site.target)
 
     def outcome(self, site: DownloadSite) -> SiteOutcome:
         plan = self.plan
@@ -113,11 +117,21 @@ class _Planner:
             return self._library_cache(site)
         target = site.target if site.kind == "cache_variable" else site.folder
         if target is None:
+            kept = self.constant_folders.get(site.location.file)
+            if kept:
+                folders = ", ".join(f"`{f}`" for f in kept)
+                return SiteOutcome(site, False, "computed at run time, not resolved: kept only if it "
+                                   f"writes into a kept folder ({folders}), else it stays on the "
+                                   "runner's disk")
             return SiteOutcome(site, False, "computed at run time, not resolved: it stays on the "
                                "runner's disk; point it under /data yourself")
         if site.kind == "cache_variable" and site.location.file == self.project.config.path and \
                 _under(target, "/src"):
             target = target[len("/src"):].lstrip("/") or "."  # cog.yaml: Cog's code folder is the app's
+        if target == "." and site.extract and self.constant_folders.get(site.location.file):
+            kept = ", ".join(f"`{f}`" for f in self.constant_folders[site.location.file])
+            return SiteOutcome(site, True, f"unpacks into the model folder: kept as the folders the "
+                               f"code names ({kept})")
         if target == "." and site.target is not None and site.kind not in ("cache_variable",
                                                                             "folder_constant",
                                                                             "cache_argument"):
@@ -139,10 +153,10 @@ class _Planner:
         plan = self.plan
         if _under(target, plan.root) or _under(target, DEFAULT_ROOT):
             return SiteOutcome(site, True, f"{target} (already on the persistent volume)")
-        if target.startswith("/"):
-            path = posixpath.normpath(target)
-        else:
-            path = posixpath.normpath(target)
+        path = posixpath.normpath(target)
+        if posixpath.basename(path) in ("tmp", "temp"):
+            return SiteOutcome(site, False, f"`{path}` is a temporary folder: not persisted")
+        if not path.startswith("/"):
             if path == "." or path.startswith(".."):
                 return SiteOutcome(site, False, f"`{target}` is the model folder or outside it: not "
                                    "persisted")

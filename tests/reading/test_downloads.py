@@ -56,6 +56,26 @@ def test_shell_strings_and_other_downloaders() -> None:
     assert not [s for s in sites if s[0] == 13]  # curl to stdout keeps nothing
 
 
+def test_combined_flags_dict_constants_and_commands_that_do_not_fold() -> None:
+    sites = _sites('''
+        import os, subprocess
+        from cog import Path
+        WEIGHTS_PATH = Path("./FLUX.1-dev")
+        INFO = {"WEIGHTS_DIR": "/src/weights", "MODEL_URL": "https://x/y.tar", "TMP": "/tmp"}
+
+        def download_weights():
+            subprocess.check_output(["pget", "-xf", "https://w/files.tar", str(WEIGHTS_PATH.parent)])
+
+        def fetch(url, dest):
+            command = ["pget", "-vf" + ("x" if ".tar" in url else ""), url, dest]
+            subprocess.check_call(command)
+    ''')
+    assert (4, "folder_constant", "FLUX.1-dev", None, None, False) in sites
+    assert (5, "folder_constant", "/src/weights", None, None, False) in sites
+    assert (8, "pget", ".", None, "https://w/files.tar", True) in sites
+    assert len([s for s in sites if s[1] == "pget"]) == 1
+
+
 def test_cache_variables_and_arguments() -> None:
     sites = _sites('''
         import os

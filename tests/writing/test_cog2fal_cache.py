@@ -56,6 +56,9 @@ def test_pget_semantics(tmp_path: Path) -> None:
         assert (tmp_path / "dl/a.bin").read_bytes() == b"bcd"
         assert cog2fal_cache.pget_main(["-x", "-c", "8", f"{server.url}/m.tar", "cache"]) == 0
         assert (tmp_path / "cache/sub/extra.bin").read_bytes() == b"\x00\x01"
+        assert cog2fal_cache.pget_main(["-vxf", f"{server.url}/m.tar", "cache"]) == 0  # combined flags
+        assert cog2fal_cache.pget_main(["--extract", f"{server.url}/m.tar", "cache2"]) == 0
+        assert (tmp_path / "cache2/weights.txt").is_file()
         (tmp_path / "manifest.txt").write_text(f"{server.url}/a.bin m/a.bin\n{server.url}/b.bin m/b.bin\n")
         assert cog2fal_cache.pget_main(["multifile", "manifest.txt"]) == 0
         assert (tmp_path / "m/b.bin").read_bytes() == b"bcd"

@@ -359,9 +359,12 @@ def pget_main(argv: Sequence[str]) -> int:
             args.pop(0)
         elif arg.startswith("--") and "=" in arg:
             continue
-        elif arg.startswith("-") and arg != "-":
-            flags.update({"-x"} if arg in ("-x", "--extract") else {"-f"} if arg in ("-f", "--force")
-                         else {arg})
+        elif arg in ("--extract", "--force"):
+            flags.add({"--extract": "-x", "--force": "-f"}[arg])
+        elif arg.startswith("-") and not arg.startswith("--") and arg != "-":
+            flags.update(f"-{letter}" for letter in arg[1:])  # `-xf`, `-vf`: combined short flags
+        elif arg.startswith("--"):
+            continue
         else:
             positional.append(arg)
     extract, force = "-x" in flags, "-f" in flags
