@@ -169,6 +169,7 @@ def _runner_folder(app_dir: Path, shipped: list[str], folder: Path) -> Path:
         if source.is_dir():
             shutil.copytree(source, folder / entry.rstrip("/"))
         else:
+            (folder / entry).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, folder / entry)
     return folder
 
