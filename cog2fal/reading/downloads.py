@@ -20,6 +20,7 @@ import re
 import shlex
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,15 @@ def _assignments(body: list[ast.stmt], text: str) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Remote:
+    """A call in another file of the project, where a site of this file is reported."""
+
+    display: str
+    lineno: int
+    code: str
+
+
 class _FileScan:
     """The download sites of one file."""
 
@@ -174,6 +184,10 @@ class _FileScan:
         self.imports = _imports(tree)
         self.constants = _assignments(tree.body, text)
         self.sites: list[DownloadSite] = []
+        # Functions whose parameters decide a site and that no code of this file calls, and the
+        # calls of them that other files make (filled in by `find_downloads`).
+        self.unbound: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.remote_callers: dict[int, list[tuple[ast.Call, dict[str, str], str, str]]] = {}
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.parents: dict[int, ast.AST] = {}
         for node in ast.walk(tree):
@@ -191,9 +205,10 @@ class _FileScan:
                 return node
         return None
 
-    def _scopes(self, node: ast.AST) -> Iterator[tuple[dict[str, str], ast.AST]]:
-        """Constant sets to fold `node` with, and the node to report at: the enclosing function's
-        own assignments, and for each call of that function in this file, its arguments."""
+    def _scopes(self, node: ast.AST) -> Iterator[tuple[dict[str, str], ast.AST | _Remote]]:
+        """Constant sets to fold `node` with, and where to report it: the enclosing function's
+        own assignments, and for each call of that function (in this file, or in another file
+        of the project once `find_downloads` has found them there) its arguments."""
         function = self._enclosing(node)
         if function is None:
             yield self.constants, node
@@ -204,13 +219,15 @@ class _FileScan:
         if not used & set(params):
             yield local, node
             return
-        callers = list(self._calls_of(function.name))
+        callers = [(call, constants, self.text, None) for call, constants in self._calls_of(function.name)]
+        callers += self.remote_callers.get(id(function), [])
         if not callers:
+            self.unbound[id(function)] = function
             yield local, node
             return
         offset = 1 if params[:1] in (["self"], ["cls"]) else 0
         defaults = dict(zip(reversed(params), reversed(function.args.defaults), strict=False))
-        for call, caller_constants in callers:
+        for call, caller_constants, text, display in callers:
             bound = dict(local)
             for name in params:
                 bound.pop(name, None)
@@ -219,17 +236,35 @@ class _FileScan:
                     if segment is not None:
                         bound[name] = segment
             for name, arg in zip(params[offset:], call.args, strict=False):
-                segment = ast.get_source_segment(self.text, arg)
+                segment = ast.get_source_segment(text, arg)
                 if segment is not None and not isinstance(arg, ast.Starred):
                     bound[name] = f"({segment})"
             for keyword in call.keywords:
-                segment = ast.get_source_segment(self.text, keyword.value)
+                segment = ast.get_source_segment(text, keyword.value)
                 if keyword.arg in params and segment is not None:
                     bound[keyword.arg] = f"({segment})"
             # The caller's own constants fold the arguments; the callee's names fold the rest.
             for name, value in caller_constants.items():
                 bound.setdefault(name, value)
-            yield bound, call
+            yield bound, (call if display is None else
+                          _Remote(display, call.lineno, ast.get_source_segment(text, call) or ""))
+
+    def callable_name(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+        """How other code calls `function`: a class's name for its `__init__`."""
+        owner = self.parents.get(id(function))
+        if function.name == "__init__" and isinstance(owner, ast.ClassDef):
+            return owner.name
+        return function.name
+
+    def calls_named(self, name: str) -> Iterator[tuple[ast.Call, dict[str, str]]]:
+        """Calls of `name` or `something.name` in this file, with the constants around each."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and (
+                    isinstance(node.func, ast.Name) and node.func.id == name
+                    or isinstance(node.func, ast.Attribute) and node.func.attr == name):
+                caller = self._enclosing(node)
+                yield node, ({**self.constants, **_assignments(caller.body, self.text)}
+                             if caller is not None else self.constants)
 
     def _calls_of(self, name: str) -> Iterator[tuple[ast.Call, dict[str, str]]]:
         for node in ast.walk(self.tree):
@@ -260,11 +295,15 @@ class _FileScan:
             return None
         return value if isinstance(value, str) else None
 
-    def _add(self, kind: DownloadKind, at: ast.AST, target: str | None, *, variable: str | None = None,
-             url: str | None = None, extract: bool = False, code: str | None = None) -> None:
-        segment = code if code is not None else ast.get_source_segment(self.text, at) or ""
-        site = DownloadSite(kind, Location(self.display, getattr(at, "lineno", 1)), target, variable, url,
-                            extract, _short(segment))
+    def _add(self, kind: DownloadKind, at: ast.AST | _Remote, target: str | None, *,
+             variable: str | None = None, url: str | None = None, extract: bool = False,
+             code: str | None = None) -> None:
+        if isinstance(at, _Remote):
+            where, segment = Location(at.display, at.lineno), at.code
+        else:
+            where = Location(self.display, getattr(at, "lineno", 1))
+            segment = code if code is not None else ast.get_source_segment(self.text, at) or ""
+        site = DownloadSite(kind, where, target, variable, url, extract, _short(segment))
         if site not in self.sites:
             self.sites.append(site)
 
@@ -501,18 +540,51 @@ def _split_shell(text: str) -> list[list[str]]:
     return [c for c in commands if c]
 
 
-def scan_file(display: str, text: str) -> list[DownloadSite]:
-    """The download sites of one Python file (none when Python cannot parse it)."""
+def _parse(text: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    try:
-        return _FileScan(display, text, tree).scan()
-    except RecursionError:
-        return []
+        return None
+
+
+def _scan_all(files: dict[str, str]) -> list[DownloadSite]:
+    """The sites of several files: a helper whose parameters decide a site (`def download(url,
+    dest)` in `utils.py`) is folded again with the arguments other files call it with."""
+    scans = []
+    for display, text in files.items():
+        tree = _parse(text)
+        if tree is not None:
+            scans.append(_FileScan(display, text, tree))
+    sites: list[DownloadSite] = []
+    for scan in scans:
+        try:
+            scan.scan()
+        except RecursionError:
+            scan.sites = []
+    for scan in scans:
+        for key, function in list(scan.unbound.items()):
+            name = scan.callable_name(function)
+            remote = [(call, constants, other.text, other.display) for other in scans if other is not scan
+                      for call, constants in other.calls_named(name)]
+            if not remote:
+                continue
+            scan.remote_callers[key] = remote
+            body = range(function.lineno, (function.end_lineno or function.lineno) + 1)
+            scan.sites = [s for s in scan.sites if not (s.target is None and s.location.line in body)]
+        if scan.remote_callers:
+            try:
+                scan.scan()
+            except RecursionError:
+                pass
+        sites.extend(scan.sites)
+    return list(dict.fromkeys(sites))  # a helper's site reported at its caller may repeat it
+
+
+def scan_file(display: str, text: str) -> list[DownloadSite]:
+    """The download sites of one Python file (none when Python cannot parse it)."""
+    return _scan_all({display: text})
 
 
 def find_downloads(root: Path, files: list[str], project: Project) -> list[DownloadSite]:
@@ -524,18 +596,15 @@ def find_downloads(root: Path, files: list[str], project: Project) -> list[Downl
         if variable in CACHE_VARIABLES:
             sites.append(DownloadSite("cache_variable", Location(config.path, config.line_of("environment") or 1),
                                       value, variable, code=f"{variable}={value}"))
+    texts: dict[str, str] = {}
     for relative in files:
         if not relative.endswith(".py"):
             continue
         try:
-            text = (root / relative).read_text(encoding="utf-8", errors="replace")
+            texts[relative] = (root / relative).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        if not any(word in text for word in ("download", "pget", "wget", "curl", "cache", "CACHE",
-                                              "environ", "pretrained", "torch.hub", "urlretrieve",
-                                              "WEIGHT", "CKPT", "CHECKPOINT", "MODEL", "putenv")):
-            continue
-        sites.extend(scan_file(relative, text))
+    sites.extend(_scan_all(texts))
     for entry in (project.predictor, project.trainer):
         if entry is not None and entry.setup_weights and entry.location is not None:
             sites.append(DownloadSite("setup_weights", entry.location, None, "COG_WEIGHTS",

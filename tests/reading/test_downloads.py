@@ -152,3 +152,41 @@ def test_project_level_sites(tmp_path: Path) -> None:
         ("predict.py", "folder_constant", "weights", None),
         ("predict.py", "setup_weights", None, "COG_WEIGHTS"),
     ]
+
+
+def test_helpers_in_other_files_are_folded_with_their_callers_arguments(tmp_path: Path) -> None:
+    (tmp_path / "cog.yaml").write_text('build:\n  python_version: "3.11"\npredict: "predict.py:Predictor"\n')
+    (tmp_path / "common.py").write_text(textwrap.dedent('''
+        import subprocess
+
+        def download_weights(url, dest):
+            subprocess.check_call(["pget", "-x", url, dest], close_fds=False)
+    '''))
+    (tmp_path / "safety.py").write_text(textwrap.dedent('''
+        from transformers import CLIPImageProcessor
+
+        class SafetyChecker:
+            def __init__(self, cache_dir):
+                self.processor = CLIPImageProcessor.from_pretrained("openai/clip", cache_dir=cache_dir)
+    '''))
+    (tmp_path / "predict.py").write_text(textwrap.dedent('''
+        from cog import BasePredictor
+        from common import download_weights
+        from safety import SafetyChecker
+        SDXL_CACHE = "./sdxl-cache"
+        SDXL_URL = "https://weights.replicate.delivery/default/sdxl.tar"
+
+        class Predictor(BasePredictor):
+            def setup(self):
+                download_weights(SDXL_URL, SDXL_CACHE)
+                self.safety = SafetyChecker(cache_dir="safety-cache")
+
+            def predict(self, x: int) -> int:
+                return x
+    '''))
+    project = read_project(tmp_path)
+    sites = find_downloads(tmp_path, ["common.py", "predict.py", "safety.py"], project)
+    found = [(str(s.location), s.kind, s.target, s.url) for s in sites]
+    assert ("predict.py:10", "pget", "./sdxl-cache", "https://weights.replicate.delivery/default/sdxl.tar") in found
+    assert ("predict.py:11", "cache_argument", "safety-cache", None) in found
+    assert not [f for f in found if f[2] is None and f[1] != "setup_weights"], found
