@@ -234,13 +234,6 @@ def _fetch(url: str, folder: Path, download: Callable[[str, Path], Path] | None)
     return fetched
 
 
-def check_url(value: str) -> str:
-    """Validator for file inputs: Replicate accepted http(s) and data: URLs only."""
-    if not isinstance(value, str) or not value.startswith(("http://", "https://", "data:")):
-        raise ValueError("must be an http(s):// or data: URL")
-    return value
-
-
 @contextlib.contextmanager
 def prepared_inputs(values: dict[str, Any], files: dict[str, str],
                     download: Callable[[str, Path], Path] | None = None,
