@@ -209,7 +209,7 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
     )
     cache = plan_cache(project, root, files, app_name=name, mode=mode,
                        enabled=options.persistent_cache, root=options.persistent_root)
-    if cache.files:  # left out of the deploy (C2F051): no longer "uploaded with every deploy"
+    if cache.files:  # left out of the deploy: not "uploaded with every deploy" any more
         findings = [f for f in findings if not (f.code is Code.LARGE_FILE and f.location is not None
                                                 and f.location.file in cache.files)]
     contributions: list[Contribution] = []

@@ -409,7 +409,8 @@ class _FileScan:
     def _huggingface(self, call: ast.Call, attr: str) -> None:
         """A Hugging Face download into the default cache (`cache_dir=` is handled before)."""
         first = call.args[0] if call.args else next(
-            (k.value for k in call.keywords if k.arg in ("pretrained_model_name_or_path", "repo_id", "model")),
+            (k.value for k in call.keywords
+             if k.arg in ("pretrained_model_name_or_path", "repo_id", "model")),
             None)
         if first is not None:
             value = self._fold_str(first, self.constants)
@@ -594,8 +595,8 @@ def find_downloads(root: Path, files: list[str], project: Project) -> list[Downl
     config = project.config
     for variable, value in config.environment.items():
         if variable in CACHE_VARIABLES:
-            sites.append(DownloadSite("cache_variable", Location(config.path, config.line_of("environment") or 1),
-                                      value, variable, code=f"{variable}={value}"))
+            where = Location(config.path, config.line_of("environment") or 1)
+            sites.append(DownloadSite("cache_variable", where, value, variable, code=f"{variable}={value}"))
     texts: dict[str, str] = {}
     for relative in files:
         if not relative.endswith(".py"):

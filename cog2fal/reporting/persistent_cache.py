@@ -82,7 +82,7 @@ def cache_section(plan: CachePlan | None) -> list[str]:
     if plan.cog_weights:
         lines.append(f"- `COG_WEIGHTS`: a URL is fetched once into `{plan.app_dir}/cog-weights/`.")
     if plan.files:
-        lines.append(f"- Large files (≥ 10 MB, as Cog's `--separate-weights`) are left out of "
+        lines.append("- Large files (≥ 10 MB, as Cog's `--separate-weights`) are left out of "
                      "`app_files`, so `fal deploy` does not upload them every time. Upload them once "
                      "with fal's CLI before the first deploy; the app links them from the volume:")
         lines += ["", "```bash", *[f"fal files upload {f} {plan.app_dir}/files/{f}" for f in plan.files],

@@ -239,7 +239,8 @@ def cache_findings(plan: CachePlan, root_dir: Path) -> list[Finding]:
     for relative in plan.files:
         size = (root_dir / relative).stat().st_size // 2**20
         found.append(Finding(
-            Code.LARGE_FILE_ON_VOLUME, f"`{relative}` ({size} MB) is left out of the deploy and read from the persistent "
+            Code.LARGE_FILE_ON_VOLUME,
+            f"`{relative}` ({size} MB) is left out of the deploy and read from the persistent "
             f"volume: upload it once with `fal files upload {relative} {plan.app_dir}/files/{relative}`",
             Location(relative, 1)))
     return found

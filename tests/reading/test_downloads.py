@@ -30,7 +30,8 @@ def test_pget_through_a_helper_function_resolves_at_its_caller() -> None:
                     download_weights(WEIGHTS_URL, MODEL_CACHE)
     ''')
     assert (3, "folder_constant", "model-cache", None, None, False) in sites
-    assert (12, "pget", "model-cache", None, "https://weights.replicate.delivery/default/m.tar", True) in sites
+    url = "https://weights.replicate.delivery/default/m.tar"
+    assert (12, "pget", "model-cache", None, url, True) in sites
 
 
 def test_shell_strings_and_other_downloaders() -> None:
@@ -187,6 +188,7 @@ def test_helpers_in_other_files_are_folded_with_their_callers_arguments(tmp_path
     project = read_project(tmp_path)
     sites = find_downloads(tmp_path, ["common.py", "predict.py", "safety.py"], project)
     found = [(str(s.location), s.kind, s.target, s.url) for s in sites]
-    assert ("predict.py:10", "pget", "./sdxl-cache", "https://weights.replicate.delivery/default/sdxl.tar") in found
+    url = "https://weights.replicate.delivery/default/sdxl.tar"
+    assert ("predict.py:10", "pget", "./sdxl-cache", url) in found
     assert ("predict.py:11", "cache_argument", "safety-cache", None) in found
     assert not [f for f in found if f[2] is None and f[1] != "setup_weights"], found
