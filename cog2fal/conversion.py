@@ -57,7 +57,7 @@ class ConvertOptions:
 
 @dataclass(frozen=True)
 class Contribution:
-    """What one output concern (container mode; next, an image or a persistent cache) decides.
+    """What one output concern (container mode, the persistent cache; next, an image) decides.
 
     A concern returns one of these instead of editing the conversion; `merge_contributions` is the
     one place they are applied, in order, so a later concern sees what an earlier one decided.
