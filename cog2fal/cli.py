@@ -112,6 +112,12 @@ def convert(
     cog_debug: Annotated[Path | None, typer.Option(
         "--from",
         help="Container mode: `cog debug` output to clean instead of generating a Dockerfile.")] = None,
+    persistent_cache: Annotated[bool, typer.Option(
+        "--persistent-cache/--no-persistent-cache",
+        help="Keep what the model downloads (weights, Hugging Face and torch caches, pget targets) "
+             "on fal's persistent volume, so only the first runner downloads it.")] = True,
+    persistent_root: Annotated[str | None, typer.Option(
+        help="The persistent folder to keep downloads in (default: fal's /data).")] = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Write nothing; exit 1 if the output folder is not up to date.")] = False,
     diff: Annotated[bool, typer.Option(
@@ -162,8 +168,12 @@ def convert(
     if build and (check or diff or len(model_dirs) > 1):
         raise CogProjectError("--build builds one written container app: not with --check, --diff or "
                               "several projects")
+    if persistent_root is not None and not persistent_root.startswith("/"):
+        raise CogProjectError(f"--persistent-root must be an absolute folder such as /data, not "
+                              f"{persistent_root!r}")
     options = ConvertOptions(mode=mode.value, machine_type=machine_type, app_name=app_name,
-                             billing_metric=billing_metric, cog_debug=_read_text(cog_debug))
+                             billing_metric=billing_metric, cog_debug=_read_text(cog_debug),
+                             persistent_cache=persistent_cache, persistent_root=persistent_root)
     raise typer.Exit(run_convert(model_dirs, options, out=out, out_root=out_root, check=check, diff=diff,
                                  force=force, as_json=as_json, image=image, schema=schema, build=build,
                                  tag=tag, base_image=base_image))

@@ -119,6 +119,16 @@ class Code(str, Enum):
         "an input of the converted app differs from the published Cog schema (an image's schema "
         "label or `--schema FILE`): the attribute, both values and the source are named")
 
+    # ----------------------------------------------------------------- weights and caches
+    DOWNLOAD_NOT_PERSISTED = (
+        "C2F070", "warning", "download kept on the runner's disk",
+        "a download or cache site whose files stay on the runner's disk (with the reason): its "
+        "path is computed at run time, temporary, the model folder itself, or holds code")
+    LARGE_FILE_ON_VOLUME = (
+        "C2F071", "todo", "large file read from the volume",
+        "a large file (≥ 10 MB) left out of the deploy: upload it once to the persistent volume "
+        "with `fal files upload`")
+
     # ----------------------------------------------------------------- inputs
     UNTYPED_INPUT = (
         "C2F101", "warning", "input without a type",

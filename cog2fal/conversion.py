@@ -53,11 +53,13 @@ class ConvertOptions:
     billing_metric: str | None = None
     cog_debug: str | None = None  # `cog debug` output to clean, for container mode
     base_image: Any = None  # images.base_image.BaseImage (`--base-image`): container mode FROM it
+    persistent_cache: bool = True  # keep what the model downloads on fal's persistent volume
+    persistent_root: str | None = None  # that volume's folder (default fal's /data)
 
 
 @dataclass(frozen=True)
 class Contribution:
-    """What one output concern (container mode; next, an image or a persistent cache) decides.
+    """What one output concern (container mode, the persistent cache; next, an image) decides.
 
     A concern returns one of these instead of editing the conversion; `merge_contributions` is the
     one place they are applied, in order, so a later concern sees what an earlier one decided.

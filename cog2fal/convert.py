@@ -26,6 +26,7 @@ from cog2fal.conversion import (
 from cog2fal.errors import CogProjectError
 from cog2fal.naming import app_name
 from cog2fal.project import Finding, Location, Project
+from cog2fal.reading.downloads import find_downloads
 from cog2fal.reading.project_reader import read_project
 from cog2fal.reading.published_schema import PublishedSchema
 from cog2fal.reading.requirements import read_requirements
@@ -34,6 +35,7 @@ from cog2fal.reading.sys_path import sys_path_findings
 from cog2fal.reporting.migration import render_migration
 from cog2fal.shipping import app_files_entries, project_files
 from cog2fal.writing.app import RUNTIME, AppPlan, render_app
+from cog2fal.writing.persistent_cache import cache_contribution, plan_cache
 from cog2fal.writing.pysource import class_name
 from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
 
@@ -191,6 +193,7 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
     for source in sources.values():
         findings.extend(sys_path_findings(source, mode))
     output, applied = _rewrite_sources(project, root, files, sources, findings)
+    project.downloads = find_downloads(root, files, project)
 
     app_file = APP_FILE if APP_FILE not in output else "cog2fal_app.py"
     runtime_file = f"{RUNTIME}.py"
@@ -208,6 +211,11 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
         billing_metric=options.billing_metric,
         max_multiplexing=project.config.concurrency_max,
     )
+    cache = plan_cache(project, root, files, app_name=name, mode=mode,
+                       enabled=options.persistent_cache, root=options.persistent_root)
+    if cache.files:  # left out of the deploy: not "uploaded with every deploy" any more
+        findings = [f for f in findings if not (f.code is Code.LARGE_FILE and f.location is not None
+                                                and f.location.file in cache.files)]
     contributions: list[Contribution] = []
     if mode == "container":
         from cog2fal.writing.container import container_contribution  # the Dockerfile writers: only here
@@ -215,6 +223,7 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
         contributions.append(container_contribution(
             root, project.config, requirements, app_file=app_file, cog_debug=options.cog_debug,
             shipped=output, base_image=options.base_image))
+    contributions.append(cache_contribution(cache, root, [*files, runtime_file]))
     differences: list = []
     if published:
         from cog2fal.reporting.schema_check import schema_findings

@@ -213,6 +213,42 @@ class Entrypoint:
         return self.file.rsplit("/", 1)[-1].removesuffix(".py")
 
 
+# --------------------------------------------------------------------------- downloads
+
+DownloadKind = Literal[
+    "folder_constant", "cache_argument", "cache_variable", "pget", "pget_manifest", "wget", "curl",
+    "urlretrieve", "torch_hub", "huggingface", "setup_weights",
+]
+
+
+@dataclass(frozen=True)
+class DownloadSite:
+    """A place where the model downloads weights or keeps a cache, found without running it.
+
+    `target` is the folder or file as the code names it, folded from literals and module
+    constants; None when it is computed at run time (reported, never guessed). `variable` names
+    the environment variable that decides the folder (HF_HOME, TORCH_HOME) when there is one.
+    """
+
+    kind: DownloadKind
+    location: Location
+    target: str | None = None
+    variable: str | None = None
+    url: str | None = None
+    extract: bool = False  # `pget -x`: the target is a folder the archive is unpacked into
+    code: str = ""  # the source text, shortened, for the report
+
+    @property
+    def folder(self) -> str | None:
+        """The folder whose content the site writes (a file target's parent folder)."""
+        if self.target is None or self.kind == "pget_manifest":
+            return None
+        if self.kind in ("folder_constant", "cache_argument", "cache_variable") or self.extract:
+            return self.target.rstrip("/") or "/"
+        head = self.target.rsplit("/", 1)[0] if "/" in self.target.rstrip("/") else "."
+        return head or "/"
+
+
 @dataclass
 class Project:
     root: str
@@ -220,3 +256,4 @@ class Project:
     predictor: Entrypoint
     trainer: Entrypoint | None = None
     findings: list[Finding] = field(default_factory=list)
+    downloads: list[DownloadSite] = field(default_factory=list)

@@ -46,12 +46,16 @@ def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None
     return sorted(files)
 
 
-def app_files_entries(files: list[str]) -> list[str]:
-    """`app_files` wants paths, not globs: top-level files, and folders as `dir/`."""
+def app_files_entries(files: list[str], left_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """`app_files` wants paths, not globs: top-level files, and folders as `dir/`. A folder holding
+    a file that is `left_out` (read from /data instead) is listed file by file without it."""
+    split = {f.partition("/")[0] for f in left_out}
     entries: list[str] = []
     for relative in files:
+        if relative in left_out:
+            continue
         head, sep, _ = relative.partition("/")
-        entry = f"{head}/" if sep else head
+        entry = relative if head in split else f"{head}/" if sep else head
         if entry not in entries:
             entries.append(entry)
     return entries

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +32,31 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # examples that talk to a service: a local stand-in is started and its URL put in this variable
-MOCK_SERVERS = {"hunyuan3d": ("mock_api_server.py", "HUNYUAN3D_API_URL")}
+MOCK_SERVERS = {"hunyuan3d": ("mock_api_server.py", "HUNYUAN3D_API_URL"),
+                "weights-cache": ("weights_server.py", "WEIGHTS_SERVER")}
+# examples that download weights in setup(): run from a copy of the project, with the caches in
+# a scratch folder and `pget` (which Replicate's images have) on PATH
+DOWNLOADS = {"weights-cache"}
+PGET_STAND_IN = os.path.join(HERE, os.pardir, "cog2fal", "writing", "support", "cog2fal_cache.py")
+
+
+def scratch_for_downloads(project: str, env: dict) -> str:
+    """A copy of the project to run in, caches under it, and a `pget` on PATH when missing."""
+    scratch = tempfile.mkdtemp(prefix="cog-reference-")
+    copy = os.path.join(scratch, "cog")
+    shutil.copytree(project, copy)
+    env["XDG_CACHE_HOME"] = os.path.join(scratch, "cache")
+    if shutil.which("pget", path=env.get("PATH")) is None:
+        bin_dir = os.path.join(scratch, "bin")
+        os.makedirs(bin_dir)
+        script = os.path.join(bin_dir, "pget")
+        with open(script, "w") as f:
+            f.write(f"#!{sys.executable}\nimport sys\n"
+                    f"sys.path.insert(0, {os.path.dirname(os.path.abspath(PGET_STAND_IN))!r})\n"
+                    "from cog2fal_cache import pget_main\nsys.exit(pget_main(sys.argv[1:]))\n")
+        os.chmod(script, 0o755)
+        env["PATH"] = bin_dir + os.pathsep + env["PATH"]
+    return copy
 
 
 def free_port() -> int:
@@ -92,6 +117,9 @@ def run_example(name: str, save: str | None, verbose: bool) -> bool:
             subprocess.Popen([sys.executable, os.path.join(HERE, name, script), str(mock_port)])
         )
         env[variable] = f"http://127.0.0.1:{mock_port}"
+
+    if name in DOWNLOADS:
+        project = scratch_for_downloads(project, env)
 
     if save:
         os.makedirs(save, exist_ok=True)

@@ -24,3 +24,16 @@ def update_goldens() -> bool:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _persistent_volume(tmp_path_factory: pytest.TempPathFactory):
+    """Apps served by the tests keep their downloads in a scratch folder, never the machine's
+    /data (the cold-start tests mount their own volume on /data and unset this)."""
+    saved = os.environ.get("COG2FAL_PERSISTENT_ROOT")
+    os.environ["COG2FAL_PERSISTENT_ROOT"] = str(tmp_path_factory.mktemp("persistent-volume"))
+    yield
+    if saved is None:
+        os.environ.pop("COG2FAL_PERSISTENT_ROOT", None)
+    else:
+        os.environ["COG2FAL_PERSISTENT_ROOT"] = saved

@@ -19,6 +19,7 @@ from cog2fal.output import check_writable, differences, unified_diff, write_tree
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.migration import sorted_findings
+from cog2fal.reporting.persistent_cache import cache_json
 
 
 def _report(conversion, out: Path, status: str) -> dict[str, Any]:
@@ -35,6 +36,7 @@ def _report(conversion, out: Path, status: str) -> dict[str, Any]:
         "machine_type": plan.machine_type,
         "endpoints": endpoints(conversion.project),
         "files": sorted(conversion.files),
+        "persistent_cache": cache_json(plan.cache),
         "findings": [finding_json(f) for f in sorted_findings(conversion.findings)],
     }
 

@@ -19,6 +19,8 @@ from cog2fal.reading.published_schema import read_schema_file
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.inputs_table import TERMINAL, input_rows
 from cog2fal.reporting.migration import sorted_findings
+from cog2fal.reporting.persistent_cache import cache_json
+from cog2fal.writing.persistent_cache import CachePlan
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,6 +54,20 @@ def _inputs_table(entry: Entrypoint, title: str) -> Table:
     return table
 
 
+def _print_downloads(console: Console, cache: CachePlan | None) -> None:
+    """Each download site, and where the converted app keeps what it downloads."""
+    if cache is None or not (cache.outcomes or cache.files):
+        return
+    console.print(f"[bold]Downloads and caches[/] (kept under {escape(cache.app_dir)} unless noted)")
+    for outcome in cache.outcomes:
+        mark = "[green]kept[/]" if outcome.persisted else "[yellow]not kept[/]"
+        console.print(f"  {mark} {escape(str(outcome.site.location))}: {escape(outcome.site.code)} → "
+                      f"{escape(outcome.where)}", soft_wrap=True)
+    for relative in cache.files:
+        console.print(f"  [green]kept[/] {escape(relative)}: large file, uploaded once to "
+                      f"{escape(cache.app_dir)}/files/", soft_wrap=True)
+
+
 def run_inspect(model_dir: Path, as_json: bool, *, image: bool = False, schema: Path | None = None) -> int:
     published = [read_schema_file(schema)] if schema is not None else []
     with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
@@ -78,6 +94,7 @@ def _show(conversion, argument, published: list, as_json: bool) -> int:
             "app_name": plan.app_name,
             "machine_type": plan.machine_type,
             "requirements": conversion.requirements.items,
+            "persistent_cache": cache_json(plan.cache),
             "findings": [finding_json(f) for f in findings],
         }, indent=2))
         return 0
@@ -96,6 +113,7 @@ def _show(conversion, argument, published: list, as_json: bool) -> int:
     console.print(f"  fal: class {plan.class_name} (app {plan.app_name}), machine {plan.machine_type}, "
                   f"{plan.mode} mode — {conversion.mode_reason}")
     console.print(_inputs_table(entry, "Inputs"))
+    _print_downloads(console, plan.cache)
     if project.trainer is not None:
         console.print(_inputs_table(project.trainer, f"Training inputs ({config.train})"))
     needs = [f for f in findings if f.severity != "info"]

@@ -9,6 +9,7 @@ from cog2fal.project import Entrypoint, Finding
 from cog2fal.reporting.calling import calling_the_app
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.inputs_table import MARKDOWN, input_rows
+from cog2fal.reporting.persistent_cache import cache_section
 
 if TYPE_CHECKING:
     from cog2fal.conversion import Conversion
@@ -97,6 +98,9 @@ def render_migration(conversion: Conversion) -> str:
                   "Only Cog constructs changed; the rule IDs are explained in cog2fal's docs/mapping.md.", ""]
         for file, rules in sorted(conversion.rewritten.items()):
             lines.append(f"- `{file}`: {', '.join(rules)}")
+    section = cache_section(plan.cache)
+    if section:
+        lines += ["", *section[:-1]]
     findings = sorted_findings(conversion.findings)
     todos = [f for f in findings if f.severity == "todo"]
     others = [f for f in findings if f.severity != "todo"]

@@ -104,6 +104,7 @@ class Report:
     results: list[CaseResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    persistent_cache: dict[str, Any] | None = None  # what the app kept on its volume
 
     @property
     def ok(self) -> bool:
@@ -124,5 +125,6 @@ class Report:
                          for p in self.problems],
             "cases": [r.as_json() for r in self.results],
             "notes": self.notes,
+            "persistent_cache": self.persistent_cache,
             "seconds": round(self.seconds, 2),
         }

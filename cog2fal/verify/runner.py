@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -136,11 +137,14 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
         if project.config.concurrency_max:
             cog_env["COG_MAX_CONCURRENCY"] = str(project.config.concurrency_max)
 
+        # The app's persistent volume (fal's /data) is a scratch folder here, never the machine's.
+        volume = scratch / "data"
+        fal_env = {**env, "COG2FAL_PERSISTENT_ROOT": str(volume)}
         if image is None:
-            fal = FalServer(fal_copy, app_file, env, logs / "fal.log", logs / "fal-status.jsonl")
+            fal = FalServer(fal_copy, app_file, fal_env, logs / "fal.log", logs / "fal-status.jsonl")
         else:
             from cog2fal.verify.fal_in_image import FalServerInImage
-            fal = FalServerInImage(fal_copy, app_file, env, logs / "fal.log", logs / "fal-status.jsonl",
+            fal = FalServerInImage(fal_copy, app_file, fal_env, logs / "fal.log", logs / "fal-status.jsonl",
                                    image=image)
             report.notes.append(f"the fal app was served inside the image {image}")
         cog = CogServer(cog_copy, predictor_ref, cog_env, logs / "cog.log")
@@ -185,6 +189,9 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
             with processes.signals_deferred():
                 cog.stop()
                 fal.stop()
+            if (fal_copy / "cog2fal_cache.py").is_file():
+                report.persistent_cache = persisted(volume)
+                report.notes.append(_persisted_note(report.persistent_cache))
             if keep:
                 import shutil
                 kept = Path(str(scratch) + "-kept")
@@ -192,6 +199,32 @@ def verify_project(model_dir: Path, fal_dir: Path, case_files: list[Path],
                     shutil.copytree(scratch, kept, symlinks=True)
                     report.notes[:] = [n.replace(str(scratch), str(kept)) for n in report.notes]
     return _finish(report, started)
+
+
+_LIBRARY_CACHES = {"huggingface": "HF_HOME", "torch": "TORCH_HOME"}
+
+
+def persisted(volume: Path) -> dict[str, Any]:
+    """What the fal app kept on its persistent volume: the project paths its first setup
+    published, the library caches it filled, and COG_WEIGHTS files."""
+    paths: list[str] = []
+    cog_weights = False
+    for app_dir in sorted((volume / "cog2fal").glob("*")):
+        with contextlib.suppress(OSError, ValueError):
+            paths += json.loads((app_dir / ".ready").read_text()).get("paths", [])
+        cog_weights = cog_weights or any((app_dir / "cog-weights").glob("*"))
+    caches = [variable for folder, variable in _LIBRARY_CACHES.items()
+              if any((volume / ".cache" / folder).glob("*"))]
+    return {"paths": sorted(paths), "caches": caches, "cog_weights": cog_weights}
+
+
+def _persisted_note(facts: dict[str, Any]) -> str:
+    kept = [*(f"`{p}`" for p in facts["paths"]), *(f"the {c} cache" for c in facts["caches"])]
+    if facts["cog_weights"]:
+        kept.append("COG_WEIGHTS")
+    if not kept:
+        return "persistent cache: the fal app kept nothing on its volume (its setup downloaded nothing)"
+    return f"persistent cache: the fal app kept {', '.join(kept)} on its volume (fal's /data)"
 
 
 def _finish(report: Report, started: float) -> Report:

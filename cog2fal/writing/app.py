@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from cog2fal import __version__
 from cog2fal.project import Entrypoint, Project
 from cog2fal.writing.models import RenderedModels, render_input_model, render_output_models
+from cog2fal.writing.persistent_cache import CACHE_MODULE, CachePlan, persistent_call
 from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
 from cog2fal.writing.runtime_module import RUNTIME
 
@@ -30,6 +31,7 @@ class AppPlan:
     billing_metric: str | None = None
     max_multiplexing: int | None = None
     model_root: str | None = None  # container mode: where the image holds the model code
+    cache: CachePlan | None = None  # what is kept on the persistent volume (None: nothing)
 
 
 def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: AppPlan,
@@ -144,20 +146,33 @@ def _setup(project: Project, plan: AppPlan) -> list[str]:
         lines.append("    # runs here.")
     if plan.mode == "container":
         lines += ["    import sys", "", f"    sys.path.insert(0, {literal(plan.model_root)})"]
+    cache = plan.cache if plan.cache is not None and plan.cache.active else None
+    if cache is not None:
+        lines.append(f"    import {CACHE_MODULE}")
     lines.append(f"    import {RUNTIME}")
     lines.append("")
+    indent = "    "
+    if cache is not None:
+        lines.append("    # What the model downloads is kept on fal's persistent volume: a runner downloads")
+        lines.append("    # it once, not at every cold start (see MIGRATION.md, \"Weights and caches\").")
+        lines += [indent + line for line in persistent_call(cache, plan.model_root)]
+        indent += "    "
     for entry, attr in entries:
         args = [literal(entry.file), literal(entry.name)]
         if plan.environment and plan.mode != "container":  # the image's ENV has them otherwise
             args.append("environment=ENVIRONMENT")
         if plan.model_root:
             args.append(f"root={literal(plan.model_root)}")
-        lines.append(f"    self.{attr} = " + call(f"{RUNTIME}.load_predictor", args, "        ",
-                                                   prefix=f"self.{attr} = "))
+        # `call` wants the line's real indentation: the class body's four spaces come on top.
+        lines.append(f"{indent}self.{attr} = " + call(f"{RUNTIME}.load_predictor", args, "    " + indent,
+                                                     prefix=f"self.{attr} = "))
         if entry.has_setup:
             awaited = "await " if entry.setup_is_async else ""
-            weights = f"{RUNTIME}.weights_from_env(download_file)" if entry.setup_weights else ""
-            lines.append(f"    {awaited}self.{attr}.setup({weights})")
+            weights = ""
+            if entry.setup_weights:
+                weights = "cache.cog_weights(download_file)" if cache is not None and cache.cog_weights \
+                    else f"{RUNTIME}.weights_from_env(download_file)"
+            lines.append(f"{indent}{awaited}self.{attr}.setup({weights})")
     return lines
 
 

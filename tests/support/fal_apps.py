@@ -7,6 +7,7 @@
   output folder set up as a runner's /app (on sys.path, the working folder).
 - `serve_deployed`: the app class pickled as `fal deploy` pickles it, unpickled in a fresh Python
   whose working folder holds only what the app ships; requests are answered there.
+- `Deployed.cold_starts`: the same, for runners started together on a persistent /data.
 """
 
 from __future__ import annotations
@@ -150,30 +151,91 @@ print(json.dumps(results))
 '''
 
 
+def _pickle_like_fal_deploy(app_dir: Path, app_file: str, pickle_file: Path, python: str,
+                            timeout: float) -> list[str]:
+    """The app class pickled by fal's loader in a separate process; returns its app_files."""
+    repo_root = Path(__file__).resolve().parents[2]
+    subprocess.run([python, "-c", _DEPLOYER, str(app_dir / app_file), str(pickle_file),
+                    str(repo_root)], check=True, capture_output=True, timeout=timeout,
+                   cwd=pickle_file.parent)
+    return list(getattr(load_app_class(app_dir / app_file), "app_files", None) or [])
+
+
+def _runner_folder(app_dir: Path, shipped: list[str], folder: Path) -> Path:
+    """A fresh working folder holding only what the app ships, as a runner's /app."""
+    folder.mkdir()
+    for entry in shipped:
+        source = app_dir / entry.rstrip("/")
+        if source.is_dir():
+            shutil.copytree(source, folder / entry.rstrip("/"))
+        else:
+            (folder / entry).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / entry)
+    return folder
+
+
+def _runner_env(extra: dict[str, str | None] | None = None) -> dict[str, str]:
+    """This process's environment without PYTHONPATH; `extra` sets variables (None: unsets)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    for name, value in (extra or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
 def serve_deployed(app_dir: Path, requests: list[tuple[str, dict]], app_file: str = "fal_app.py",
                    python: str = sys.executable, timeout: float = 120) -> list[dict[str, Any]]:
     """Pickle like `fal deploy`, then answer `requests` in a fresh process holding only app_files."""
-    repo_root = Path(__file__).resolve().parents[2]
-    app_class = load_app_class(app_dir / app_file)
-    shipped = list(getattr(app_class, "app_files", None) or [])
     with tempfile.TemporaryDirectory(prefix="cog2fal-deploy-") as tmp:
         tmp_path = Path(tmp)
         pickle_file, requests_file = tmp_path / "app.pkl", tmp_path / "requests.json"
-        subprocess.run([python, "-c", _DEPLOYER, str(app_dir / app_file), str(pickle_file),
-                        str(repo_root)], check=True, capture_output=True, timeout=timeout,
-                       cwd=tmp_path)
-        runner_dir = tmp_path / "app"
-        runner_dir.mkdir()
-        for entry in shipped:
-            source = app_dir / entry.rstrip("/")
-            if source.is_dir():
-                shutil.copytree(source, runner_dir / entry.rstrip("/"))
-            else:
-                shutil.copy2(source, runner_dir / entry)
+        shipped = _pickle_like_fal_deploy(app_dir, app_file, pickle_file, python, timeout)
+        runner_dir = _runner_folder(app_dir, shipped, tmp_path / "app")
         requests_file.write_text(json.dumps(requests))
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
         done = subprocess.run([python, "-c", _RUNNER, str(pickle_file), str(requests_file)],
-                              capture_output=True, text=True, timeout=timeout, cwd=runner_dir, env=env)
+                              capture_output=True, text=True, timeout=timeout, cwd=runner_dir,
+                              env=_runner_env())
         if done.returncode != 0:
             raise AssertionError(f"runner failed:\n{done.stderr[-4000:]}")
         return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class Deployed:
+    """An app pickled once like `fal deploy`; `cold_starts` starts runners of it as fal does: each
+    a fresh process in a fresh, empty working folder holding only the app's files, and all of
+    them sharing one persistent volume mounted at /data (a private mount namespace binds
+    `data_dir` there: `unshare -m` + `mount --bind`, as root)."""
+
+    def __init__(self, app_dir: Path, scratch: Path, app_file: str = "fal_app.py",
+                 python: str = sys.executable, timeout: float = 120):
+        self.app_dir, self.scratch, self.python, self.timeout = app_dir, scratch, python, timeout
+        scratch.mkdir(parents=True, exist_ok=True)
+        self.pickle_file = scratch / "app.pkl"
+        self.shipped = _pickle_like_fal_deploy(app_dir, app_file, self.pickle_file, python, timeout)
+        self._count = 0
+
+    def cold_starts(self, requests: list[tuple[str, dict]], data_dir: Path, runners: int = 1,
+                    env: dict[str, str | None] | None = None) -> list[list[dict[str, Any]]]:
+        """Starts `runners` runners at the same moment; returns each one's answers."""
+        os.makedirs("/data", exist_ok=True)  # the mount point (empty; each runner binds over it)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        requests_file = self.scratch / "requests.json"
+        requests_file.write_text(json.dumps(requests))
+        started = []
+        for _ in range(runners):
+            self._count += 1
+            folder = _runner_folder(self.app_dir, self.shipped, self.scratch / f"runner-{self._count}")
+            argv = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                    'mount --bind "$0" /data && exec "$@"', str(data_dir),
+                    self.python, "-c", _RUNNER, str(self.pickle_file), str(requests_file)]
+            started.append(subprocess.Popen(argv, cwd=folder, env=_runner_env(env), text=True,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        answers = []
+        for process in started:
+            out, err = process.communicate(timeout=self.timeout)
+            if process.returncode != 0:
+                raise AssertionError(f"runner failed:\n{err[-4000:]}")
+            answers.append(json.loads(out.strip().splitlines()[-1]))
+        return answers

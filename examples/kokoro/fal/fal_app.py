@@ -119,6 +119,7 @@ class Kokoro(fal.App, name="kokoro"):
     ]
     app_files: ClassVar[list[str]] = [
         "README.md",
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "predict.py",
     ]
@@ -127,14 +128,18 @@ class Kokoro(fal.App, name="kokoro"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor(
-            "predict.py",
-            "Predictor",
-            environment=ENVIRONMENT,
-        )
-        self.predictor.setup()
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("kokoro", paths=["hf-cache"]):
+            self.predictor = cog2fal_runtime.load_predictor(
+                "predict.py",
+                "Predictor",
+                environment=ENVIRONMENT,
+            )
+            self.predictor.setup()
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

@@ -93,6 +93,7 @@ class Sana(fal.App, name="sana"):
     ]
     app_files: ClassVar[list[str]] = [
         "README.md",
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "predict.py",
         "safety_checker.py",
@@ -102,10 +103,14 @@ class Sana(fal.App, name="sana"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
-        self.predictor.setup()
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("sana", paths=["checkpoints"]):
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
+            self.predictor.setup()
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

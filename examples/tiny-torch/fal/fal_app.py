@@ -61,6 +61,7 @@ class TinyTorch(fal.App, name="tiny-torch"):
     ]
     app_files: ClassVar[list[str]] = [
         "README.md",
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "make_weights.py",
         "model.py",
@@ -72,10 +73,14 @@ class TinyTorch(fal.App, name="tiny-torch"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
-        self.predictor.setup(cog2fal_runtime.weights_from_env(download_file))
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("tiny-torch") as cache:
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
+            self.predictor.setup(cache.cog_weights(download_file))
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

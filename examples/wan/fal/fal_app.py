@@ -118,10 +118,19 @@ class Wan(fal.App, name="wan"):
         import sys
 
         sys.path.insert(0, "/src")
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", root="/src")
-        self.predictor.setup()
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent(
+            "wan",
+            base="/src",
+            paths=["Qwen2.5-3B-Instruct", "Wan2.1-T2V-1.3B"],
+            pget=True,
+        ):
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", root="/src")
+            self.predictor.setup()
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

@@ -82,10 +82,14 @@ class AsyncStreamWarmup(fal.App, name="async-stream-warmup"):
         import sys
 
         sys.path.insert(0, "/src")
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", root="/src")
-        await self.predictor.setup(cog2fal_runtime.weights_from_env(download_file))
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("async-stream-warmup", base="/src") as cache:
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", root="/src")
+            await self.predictor.setup(cache.cog_weights(download_file))
 
     @fal.endpoint("/")
     async def predict(self, input: Input) -> Output:

@@ -48,6 +48,7 @@ class EnvList(fal.App, name="env-list"):
         "pyyaml==6.0.1",
     ]
     app_files: ClassVar[list[str]] = [
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "predict.py",
     ]
@@ -56,13 +57,17 @@ class EnvList(fal.App, name="env-list"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor(
-            "predict.py",
-            "Predictor",
-            environment=ENVIRONMENT,
-        )
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("env-list", paths=[".cache/hf"]):
+            self.predictor = cog2fal_runtime.load_predictor(
+                "predict.py",
+                "Predictor",
+                environment=ENVIRONMENT,
+            )
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

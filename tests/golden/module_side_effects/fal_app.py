@@ -42,6 +42,7 @@ class ModuleSideEffects(fal.App, name="module-side-effects"):
         "transformers==4.41.2",
     ]
     app_files: ClassVar[list[str]] = [
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "helpers/",
         "predict.py",
@@ -53,10 +54,14 @@ class ModuleSideEffects(fal.App, name="module-side-effects"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
-        self.predictor.setup()
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("module-side-effects", paths=["hf-cache"]):
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
+            self.predictor.setup()
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

@@ -42,6 +42,7 @@ class RunnerV020(fal.App, name="runner-v020"):
 
     machine_type = "S"
     app_files: ClassVar[list[str]] = [
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "requirements.txt",
         "run.py",
@@ -51,10 +52,14 @@ class RunnerV020(fal.App, name="runner-v020"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("run.py", "Runner")
-        self.predictor.setup(cog2fal_runtime.weights_from_env(download_file))
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("runner-v020") as cache:
+            self.predictor = cog2fal_runtime.load_predictor("run.py", "Runner")
+            self.predictor.setup(cache.cog_weights(download_file))
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

@@ -73,6 +73,7 @@ class TrainClass(fal.App, name="train-class"):
         "huggingface_hub==0.23.4",
     ]
     app_files: ClassVar[list[str]] = [
+        "cog2fal_cache.py",
         "cog2fal_runtime.py",
         "predict.py",
         "trainer.py",
@@ -82,12 +83,16 @@ class TrainClass(fal.App, name="train-class"):
         # Runs on the runner: the model code ships with the app (app_files) and is
         # imported from its own folder, as under Cog's /src, so its module-level code
         # runs here.
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
-        self.predictor.setup(cog2fal_runtime.weights_from_env(download_file))
-        self.trainer = cog2fal_runtime.load_predictor("trainer.py", "Trainer")
-        self.trainer.setup()
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("train-class") as cache:
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor")
+            self.predictor.setup(cache.cog_weights(download_file))
+            self.trainer = cog2fal_runtime.load_predictor("trainer.py", "Trainer")
+            self.trainer.setup()
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

@@ -110,11 +110,15 @@ class TinyLora(fal.App, name="tiny-lora"):
         import sys
 
         sys.path.insert(0, "/src")
+        import cog2fal_cache
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", root="/src")
-        self.predictor.setup(cog2fal_runtime.weights_from_env(download_file))
-        self.trainer = cog2fal_runtime.load_predictor("train.py", "train", root="/src")
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent("tiny-lora", base="/src") as cache:
+            self.predictor = cog2fal_runtime.load_predictor("predict.py", "Predictor", root="/src")
+            self.predictor.setup(cache.cog_weights(download_file))
+            self.trainer = cog2fal_runtime.load_predictor("train.py", "train", root="/src")
 
     @fal.endpoint("/")
     def predict(self, input: Input) -> Output:

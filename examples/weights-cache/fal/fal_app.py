@@ -1,0 +1,83 @@
+"""fal app converted from the Cog project `predict.py:Predictor` by cog2fal 0.1.0.
+
+Responses are `{"output": ...}`, holding what the Cog predictor returned;
+files come back as fal File objects (url, content_type, file_name, file_size).
+See MIGRATION.md for what changed and what to check before `fal deploy`.
+"""
+
+import mimetypes
+from pathlib import Path
+from typing import ClassVar
+
+import fal
+from fal.toolkit import Audio, File, Image, Video, download_file
+from pydantic import BaseModel, Field
+
+# cog.yaml `environment`, set on the runner before the model code loads.
+ENVIRONMENT = {
+    "WEIGHTS_SERVER": "http://127.0.0.1:8765",
+}
+
+
+def upload(path: Path) -> File:
+    """Uploads an output file typed by its suffix (`File.from_path` alone says octet-stream)."""
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    media = {"image": Image, "audio": Audio, "video": Video}.get(content_type.split("/")[0], File)
+    return media.from_path(path, content_type=content_type)
+
+
+class Input(BaseModel):
+    """Inputs of the prediction, as the Cog predictor declared them."""
+
+    text: str = Field(default="the quick brown fox", description="Text to score")
+    bonus: float = Field(default=1.0, description="Weight of the known-word bonus", ge=0, le=10)
+
+
+class Output(BaseModel):
+    """What the Cog model returned (`str`)."""
+
+    output: str
+
+
+class WeightsCache(fal.App, name="weights-cache"):
+    """Serves `Predictor.predict()` from `predict.py`."""
+
+    machine_type = "S"
+    app_files: ClassVar[list[str]] = [
+        "README.md",
+        "cog2fal_cache.py",
+        "cog2fal_runtime.py",
+        "hub.py",
+        "predict.py",
+    ]
+
+    def setup(self) -> None:
+        # Runs on the runner: the model code ships with the app (app_files) and is
+        # imported from its own folder, as under Cog's /src, so its module-level code
+        # runs here.
+        import cog2fal_cache
+        import cog2fal_runtime
+
+        # What the model downloads is kept on fal's persistent volume: a runner downloads
+        # it once, not at every cold start (see MIGRATION.md, "Weights and caches").
+        with cog2fal_cache.persistent(
+            "weights-cache",
+            paths=["model-cache"],
+            caches={"HF_HOME": ".cache/huggingface"},
+            pget=True,
+        ):
+            self.predictor = cog2fal_runtime.load_predictor(
+                "predict.py",
+                "Predictor",
+                environment=ENVIRONMENT,
+            )
+            self.predictor.setup()
+
+    @fal.endpoint("/")
+    def predict(self, input: Input) -> Output:
+        import cog2fal_runtime
+
+        with cog2fal_runtime.prepared_inputs(input.model_dump(), {}, download_file) as kwargs:
+            result = self.predictor.predict(**kwargs)
+            output = Output(output=cog2fal_runtime.encode_output(result, upload))
+        return output
