@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.images.reference import image_argument
 from cog2fal.naming import app_name_from_image
@@ -57,7 +58,7 @@ def schema_summary(published: list, differences: list) -> str | None:
         return f"inputs agree field by field with the published schema ({sources})"
     count = len(differences)
     return (f"{count} difference{'s' if count != 1 else ''} from the published schema ({sources}): "
-            "see the C2F050 findings in MIGRATION.md")
+            f"see the {Code.SCHEMA_DIFFERS} findings in MIGRATION.md")
 
 
 @contextlib.contextmanager

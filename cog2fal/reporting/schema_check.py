@@ -3,7 +3,7 @@
 Both sides go through `verify/schemas.py`'s normalisation and comparison (the same code
 `cog2fal verify` uses against a running Cog): the published side from the OpenAPI document,
 the converted side from the project model (`writing/input_schema.py`), so nothing is imported
-or run. Each difference becomes a C2F050 finding (`Code.SCHEMA_DIFFERS`) at the input's place
+or run. Each difference becomes a `Code.SCHEMA_DIFFERS` finding at the input's place
 in the code, naming the attribute, both values and where the published schema came from.
 """
 
