@@ -68,6 +68,10 @@ class Code(str, Enum):
     METRICS = (
         "C2F008", "info", "metrics recorded",
         "the model records metrics; they are collected per request, `--billing-metric` bills by one")
+    CONCURRENCY_PLAIN_NUMBER = (
+        "C2F009", "info", "`concurrency: N` read as the maximum",
+        "`concurrency: N` (a plain number, as early concurrency-era Cog accepted) was read as "
+        "`concurrency.max: N`")
 
     # ----------------------------------------------------------------- requirements
     EDITABLE_INSTALL = (

@@ -28,7 +28,7 @@ def read_project(model_dir: Path, sources: dict[str, SourceFile] | None = None) 
     root = config_path.parent
     config = read_config(config_path, config_path.name)
     sources = {} if sources is None else sources
-    findings: list[Finding] = []
+    findings: list[Finding] = list(config.notes)
 
     file, name = split_ref(config.predict or "", config, "predict")
     source = _source(root, file, config.path, config.line_of("predict"), sources)
