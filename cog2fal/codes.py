@@ -83,6 +83,10 @@ class Code(str, Enum):
     FAL_PINNED_REQUIREMENT = (
         "C2F012", "warning", "pin of a package fal pins removed",
         "a `pydantic` / `fastapi` pin removed: fal installs the versions its SDK needs")
+    CREDENTIALS_IN_REQUIREMENTS = (
+        "C2F013", "todo", "requirement with credentials not copied",
+        "a requirement or pip option whose URL carries credentials was not copied into the app "
+        "(shown masked): keep the token in a fal secret")
 
     # ----------------------------------------------------------------- entrypoints and files
     MISSING_TRAIN_FILE = (
