@@ -29,6 +29,8 @@ def project_path(root: Path, reference: str, what: str, where: tuple[str, int | 
     relative = posixpath.normpath(posixpath.join(base, reference))
     if relative == ".." or relative.startswith("../"):
         raise CogProjectError(f"{what} `{reference}` points outside the project", *where)
+    if relative == ".":
+        raise CogProjectError(f"{what} `{reference}` is the project folder, not a file", *where)
     try:
         real_root = root.resolve()
         inside = (root / relative).resolve().is_relative_to(real_root)
