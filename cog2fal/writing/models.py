@@ -92,7 +92,12 @@ def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> 
             annotation = f"{annotation} | None"
     args: list[str] = []
     if spec.default is not MISSING:
-        args.append(f"default={literal(spec.default)}")
+        default = literal(spec.default)
+        if isinstance(spec.default, str) and spec.type.kind in ("secret", "optional") and \
+                _file_kind(spec.type) == "secret":  # published masked, the model still gets it
+            imports.add("pydantic", "SecretStr")
+            default = f"SecretStr({default})"
+        args.append(f"default={default}")
     elif spec.optional_by_none_default or spec.default_source:
         if spec.type.kind != "optional":
             annotation = f"{annotation} | None"
