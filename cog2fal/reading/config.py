@@ -6,6 +6,7 @@ and `python_version: 3.10` keeps its text instead of becoming the float 3.1.
 
 from __future__ import annotations
 
+import keyword
 import re
 import unicodedata
 from pathlib import Path
@@ -353,4 +354,9 @@ def split_ref(ref: str, config: CogConfig, key: str = "predict") -> tuple[str, s
         raise CogProjectError(
             f"`{key}: {ref}` must be in the form 'predict.py:Predictor'", config.path,
             config.line_of(key))
-    return parts[0].strip() + ".py", parts[1].strip()
+    name = parts[1].strip()
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise CogProjectError(
+            f"`{key}:` names `{name}`, which is not a Python identifier: it must be the name of a "
+            "class or function of the file", config.path, config.line_of(key))
+    return parts[0].strip() + ".py", name

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from cog2fal import __version__
 from cog2fal.project import Entrypoint, Project
 from cog2fal.writing.models import RenderedModels, render_input_model, render_output_models
-from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
+from cog2fal.writing.pysource import MAX_LINE, Imports, call, in_triple_quotes, literal
 from cog2fal.writing.runtime_module import RUNTIME
 
 
@@ -209,7 +209,8 @@ def _module_doc(project: Project, models: RenderedModels) -> str:
     shape = ("Responses carry the fields of the Cog model's output class" if models.output_is_model
              else 'Responses are `{"output": ...}`, holding what the Cog predictor returned')
     lines = [
-        f'"""fal app converted from the Cog project `{project.config.predict}` by cog2fal {__version__}.',
+        f'"""fal app converted from the Cog project `{in_triple_quotes(str(project.config.predict))}` '
+        f'by cog2fal {__version__}.',
         "",
         f"{shape};",
         "files come back as fal File objects (url, content_type, file_name, file_size).",
@@ -225,7 +226,7 @@ def _module_doc(project: Project, models: RenderedModels) -> str:
 def _app_doc(project: Project) -> str:
     entry = project.predictor
     what = f"`{entry.name}.{entry.method}()`" if entry.kind == "class" else f"`{entry.name}()`"
-    return f"Serves {what} from `{entry.file}`."
+    return in_triple_quotes(f"Serves {what} from `{entry.file}`.")
 
 
 def _options(plan: AppPlan, imports: Imports) -> str:
@@ -296,5 +297,4 @@ FileUrl = Annotated[
 
 
 def _triple_quoted(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return f'"""\\\n{escaped}"""'
+    return f'"""\\\n{in_triple_quotes(text, keep_newlines=True)}"""'

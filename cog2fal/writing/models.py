@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from cog2fal.project import MISSING, Entrypoint, InputField, OutputModel, TypeRef
-from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
+from cog2fal.writing.pysource import MAX_LINE, Imports, call, in_triple_quotes, literal
 
 _PYDANTIC_RESERVED = {"copy", "dict", "json", "schema", "construct", "validate", "fields",
                       "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
@@ -175,7 +175,7 @@ def _output_doc(entry: Entrypoint) -> str:
         if entry.output.kind == "concatenate":
             return "The tokens the model produced, in order; join them for the full text."
         return "Every item the model produced, in order."
-    return f"What the Cog model returned (`{entry.output.describe()}`)."
+    return in_triple_quotes(f"What the Cog model returned (`{entry.output.describe()}`).")
 
 
 def _ordered_models(entry: Entrypoint) -> list[OutputModel]:
@@ -204,7 +204,7 @@ def _model_names(type_ref: TypeRef) -> list[str]:
 
 
 def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
-    doc = f'    """`{model.name}` of the Cog model, with files as fal File objects."""'
+    doc = f'    """`{in_triple_quotes(model.name)}` of the Cog model, with files as fal File objects."""'
     lines = [f"class {name}(BaseModel):", doc]
     if model.fields:
         lines.append("")
@@ -212,7 +212,7 @@ def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
         annotation = output_annotation(spec.type, imports)
         default = ""
         if spec.has_default and spec.default_source and _is_literal(spec.default_source):
-            default = f" = {spec.default_source}"
+            default = f" = {_literal_source(spec.default_source)}"
         elif spec.type.kind == "optional" or spec.has_default:
             # Cog ≤ 0.16 (pydantic) let an Optional field without a default be left out.
             if spec.type.kind != "optional":
@@ -220,6 +220,15 @@ def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
             default = " = None"
         lines.append(f"    {spec.name}: {annotation}{default}")
     return "\n".join(lines)
+
+
+def _literal_source(source: str) -> str:
+    """A literal default as written when it is one line, else re-written on one line (a
+    multi-line source pasted at another indentation would not compile)."""
+    if "\n" not in source and "\r" not in source:
+        return source
+    value = ast.literal_eval(source)
+    return literal(value) if isinstance(value, (str, float)) else repr(value)
 
 
 def _is_literal(source: str) -> bool:

@@ -24,6 +24,38 @@ def literal(value: Any) -> str:
     return repr(value)
 
 
+# Characters that must not appear raw in generated source: control characters (TAB and, where
+# allowed, the line feed aside), line and paragraph separators, and the bidirectional controls
+# that make code read differently from how it runs.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def in_triple_quotes(text: str, *, keep_newlines: bool = False) -> str:
+    """Text (from the project) made safe inside a `\"\"\"...\"\"\"` string: backslashes doubled, no three
+    quotes in a row and no quote at the end unescaped, control characters escaped (line feeds
+    too unless `keep_newlines`). The one path for project text in docstrings and long strings."""
+    body = text.replace("\\", "\\\\")
+    body = _UNSAFE_CHARS.sub(_escape_char, body.replace("\r\n", "\n") if keep_newlines else body)
+    if not keep_newlines:
+        body = body.replace("\n", "\\n")
+    return re.sub(r'"(?=""|"*\Z)', '\\\\"', body)
+
+
+def comment_text(text: str) -> str:
+    """Text (from the project) for a `#` comment: one line, control characters escaped."""
+    return _UNSAFE_CHARS.sub(_escape_char, " ".join(text.split()))
+
+
+def python_name(text: str) -> bool:
+    """A name that may stand in generated code as an identifier."""
+    return text.isidentifier() and not keyword.iskeyword(text)
+
+
 def _string(value: str) -> str:
     """Double quotes, as ruff format and black would write it."""
     text = repr(value)
