@@ -67,3 +67,68 @@ class Predictor(BasePredictor):
 ''', {"prompt": "a"})
     assert answer == {"text": "aresult"}
     assert set(schema["components"]["schemas"]["Result"]["properties"]) == {"text"}
+
+
+# --------------------------------------------------------------------------- name collisions
+
+
+@pytest.mark.parametrize("model", ["Image", "Video", "Audio", "File", "upload", "BaseModel",
+                                   "Field", "Any", "ClassVar", "mimetypes", "fal"])
+def test_output_models_named_like_what_the_app_uses(tmp_path: Path, model: str) -> None:
+    """The project's class keeps its name (the schema's); the app's own import is aliased."""
+    answer, schema = convert_and_serve(tmp_path, f'''import os
+import tempfile
+from typing import List
+
+from cog import BaseModel, BasePredictor, Path
+
+
+class {model}(BaseModel):
+    caption: str
+    picture: Path
+
+
+class Predictor(BasePredictor):
+    def predict(self, prompt: str) -> {model}:
+        path = os.path.join(tempfile.mkdtemp(), "out.png")
+        with open(path, "wb") as handle:
+            handle.write(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(64))
+        return {model}(caption=prompt, picture=Path(path))
+''', {"prompt": "hi"})
+    assert answer["caption"] == "hi" and answer["picture"]["url"]
+    assert answer["picture"]["content_type"] == "image/png"
+    # Published under its own title (pydantic names the component in full beside fal's File).
+    assert any(s.get("title") == model and "caption" in s.get("properties", {})
+               for s in schema["components"]["schemas"].values())
+
+
+@pytest.mark.parametrize("model", ["Output", "Input"])
+def test_output_models_named_like_the_generated_models(tmp_path: Path, model: str) -> None:
+    answer, _ = convert_and_serve(tmp_path, f'''from typing import List
+
+from cog import BaseModel, BasePredictor, Input as CogInput
+
+
+class {model}(BaseModel):
+    text: str
+
+
+class Predictor(BasePredictor):
+    def predict(self, prompt: str = CogInput(default="a")) -> List[{model}]:
+        return [{model}(text=prompt), {model}(text=prompt * 2)]
+''', {"prompt": "x"})
+    assert answer == {"output": [{"text": "x"}, {"text": "xx"}]}
+
+
+def test_inputs_named_like_types_and_pydantic_attributes(tmp_path: Path) -> None:
+    answer, schema = convert_and_serve(tmp_path, '''from cog import BasePredictor, Input
+
+
+class Predictor(BasePredictor):
+    def predict(self, str: str = Input(default="a"), model_config: int = 1, int: int = 2,
+                Field: float = 0.5, upload: bool = True) -> str:
+        return f"{str}|{model_config}|{int}|{Field}|{upload}"
+''', {"str": "b", "model_config": 3, "int": 4, "Field": 1.5, "upload": False})
+    assert answer == {"output": "b|3|4|1.5|False"}
+    properties = next(s for s in schema["components"]["schemas"].values() if "model_config" in s.get("properties", {}))
+    assert list(properties["properties"]) == ["str", "model_config", "int", "Field", "upload"]
