@@ -17,6 +17,7 @@ from cog2fal.errors import CogProjectError
 from cog2fal.reading.config import read_config
 from cog2fal.reading.project_paths import project_path
 from cog2fal.writing.dockerfile import generate_dockerfile
+from tests.fuzz import strategies as S
 from tests.fuzz.harness import case_dir, check_outcome, run_in_process, snapshot, write_project
 
 FAST = settings(deadline=None, database=None, max_examples=300,
@@ -142,3 +143,72 @@ def test_values_never_add_dockerfile_instructions(tmp_path: Path, python_version
     assert len(parsed) == len(expected), result.text
     assert [command.original for command in parsed] == expected
     assert not any(command.cmd.upper() == "FROM" for command in parsed[1:])
+
+
+# --------------------------------------------------------------------------- escaping
+
+FRAGMENT = st.sampled_from(['"""', "'''", '"', "'", "\\", "\\N", "\\x", "\n", "\r", "\x00", "#", "PWNED()",
+                            ";import PWNED;", "\u202e", "{", "}", "é", " ", "a", ")", "(", "]", "\t"])
+HOSTILE = st.lists(FRAGMENT, min_size=1, max_size=8).map("".join)
+NAMED_FILES = ["predict", 'x""";PWNED();"""', "a\\N{b}", "q\'\'\'PWNED\'\'\'", "end\""]
+
+
+@st.composite
+def hostile_project(draw: st.DrawFn) -> tuple[dict[str, str], str]:
+    text = draw(HOSTILE)
+    file_name = draw(st.sampled_from(NAMED_FILES) | HOSTILE.map(lambda t: t.replace("/", "_")))
+    file_name = file_name.replace("\x00", "0") + ".py"
+    model, field, name = draw(S.IDENT), draw(S.IDENT), draw(S.IDENT)
+    if len({model, field, name, "Predictor"}) < 4 or model in ("Input", "BaseModel", "BasePredictor"):
+        model, field, name = "Result", "text", "prompt"
+    output = draw(st.sampled_from(["literal", "model", "list"]))
+    returns = {"literal": f"Literal[{text!r}, 'b']", "model": model, "list": f"List[{model}]"}[output]
+    source = (
+        "from typing import List, Literal\n\nfrom cog import BaseModel, BasePredictor, Input\n\n\n"
+        f"class {model}(BaseModel):\n    {field}: str = {text!r}\n\n\n"
+        "class Predictor(BasePredictor):\n"
+        f"    def predict(self, {name}: str = Input(default={text!r}, description={text!r},\n"
+        f"                choices=[{text!r}, 'b'])) -> {returns}:\n"
+        "        return None\n")
+    config: dict[str, object] = {"predict": f"{file_name}:Predictor"}
+    if draw(S.one_in(3)):
+        config["environment"] = [f"TOKEN={text}"]
+    files = {file_name: source, "cog.yaml": yaml.safe_dump(config)}
+    return files, draw(st.sampled_from(["app", "container"]))
+
+
+@settings(FAST, max_examples=120)
+@given(case=hostile_project())
+def test_project_text_never_becomes_code(tmp_path: Path, case: tuple[dict[str, str], str]) -> None:
+    """The app compiles, and no name from project text stands outside a string literal."""
+    from cog2fal.conversion import ConvertOptions
+    from cog2fal.convert import convert_project
+    from tests.writing.test_escaping import names_outside_strings
+
+    files, mode = case
+    with case_dir() as tmp:
+        project = tmp / "model"
+        project.mkdir()
+        try:
+            for name, text in files.items():
+                (project / name).write_text(text, encoding="utf-8")
+        except (OSError, ValueError):
+            return  # a file name the file system refuses
+        try:
+            output = convert_project(project, ConvertOptions(mode=mode)).files
+        except CogProjectError as error:
+            assert "\n" not in str(error) and error.file
+            return
+    code = output["fal_app.py"].decode("utf-8")
+    compile(code, "fal_app.py", "exec", dont_inherit=True)
+    assert not {name for name in names_outside_strings(code) if "PWNED" in name}, code
+    CONVERTED.append(mode)
+
+
+CONVERTED: list[str] = []
+
+
+def test_the_escaping_property_converted_cases() -> None:
+    """Runs after the property (file order): enough drawn projects must convert to prove it."""
+    if CONVERTED:
+        assert len(CONVERTED) >= 20, len(CONVERTED)
