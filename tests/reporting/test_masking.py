@@ -81,3 +81,14 @@ def test_environment_rule() -> None:
         "HF_TOKEN", "api_key", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "GOOGLE_APPLICATION_CREDENTIALS",
         "AUTH_HEADER"}
     assert shown["URL"] == "https://***@host/x" and shown["HF_HOME"] == "/cache" and shown["EMPTY"] == ""
+
+
+def test_verify_compares_secret_defaults_masked() -> None:
+    """Cog (pydantic 2) publishes the value, the app the mask: the same observable field."""
+    from cog2fal.verify.schemas import field_schema
+
+    secret = {"type": "string", "format": "password", "writeOnly": True}
+    cog = field_schema({**secret, "default": TOKEN}, {})
+    fal = field_schema({**secret, "default": MASK}, {})
+    assert cog == fal and cog.default == MASK
+    assert field_schema({**secret, "default": None}, {}) != cog
