@@ -21,16 +21,14 @@ def project_path(root: Path, reference: str, what: str, where: tuple[str, int | 
                  base: str = "") -> str:
     """`reference` (relative to the project folder `base`) as a normalised path relative to
     `root`; `what` names it and `where` is the file:line that names it, for the error."""
-    if not reference.strip() or "\0" in reference:
-        raise CogProjectError(f"{what} is not a file name", *where)
+    if "\0" in reference:
+        return reference  # not a path at all: the reader says it cannot read it
     if posixpath.isabs(reference) or re.match(r"^[A-Za-z]:[\\/]", reference) or reference.startswith("~"):
         raise CogProjectError(f"{what} `{reference}` is an absolute path: name a file inside the "
                               "project, relative to its folder", *where)
     relative = posixpath.normpath(posixpath.join(base, reference))
     if relative == ".." or relative.startswith("../"):
         raise CogProjectError(f"{what} `{reference}` points outside the project", *where)
-    if relative == ".":
-        raise CogProjectError(f"{what} `{reference}` is the project folder, not a file", *where)
     try:
         real_root = root.resolve()
         inside = (root / relative).resolve().is_relative_to(real_root)

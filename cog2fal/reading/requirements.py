@@ -190,7 +190,7 @@ def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path],
         seen.add(path)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise CogProjectError(f"requirements file `{relative}` does not exist"
+        raise CogProjectError(f"requirements file {relative!r} does not exist"
                               f"{missing_file_hint(root, relative)}", *where) from None
     except (OSError, ValueError, RuntimeError) as exc:  # a folder, a NUL in the name, a symlink loop
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
