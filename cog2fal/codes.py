@@ -68,6 +68,10 @@ class Code(str, Enum):
     METRICS = (
         "C2F008", "info", "metrics recorded",
         "the model records metrics; they are collected per request, `--billing-metric` bills by one")
+    CONCURRENCY_PLAIN_NUMBER = (
+        "C2F009", "info", "`concurrency: N` read as the maximum",
+        "`concurrency: N` (a plain number, as early concurrency-era Cog accepted) was read as "
+        "`concurrency.max: N`")
 
     # ----------------------------------------------------------------- requirements
     EDITABLE_INSTALL = (
@@ -79,6 +83,10 @@ class Code(str, Enum):
     FAL_PINNED_REQUIREMENT = (
         "C2F012", "warning", "pin of a package fal pins removed",
         "a `pydantic` / `fastapi` pin removed: fal installs the versions its SDK needs")
+    CREDENTIALS_IN_REQUIREMENTS = (
+        "C2F013", "todo", "requirement with credentials not copied",
+        "a requirement or pip option whose URL carries credentials was not copied into the app "
+        "(shown masked): keep the token in a fal secret")
 
     # ----------------------------------------------------------------- entrypoints and files
     MISSING_TRAIN_FILE = (

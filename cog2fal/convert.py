@@ -35,6 +35,7 @@ from cog2fal.reading.sys_path import sys_path_findings
 from cog2fal.reporting.migration import render_migration
 from cog2fal.shipping import app_files_entries, project_files
 from cog2fal.writing.app import RUNTIME, AppPlan, render_app
+from cog2fal.writing.compiled import check_compiles, compiles
 from cog2fal.writing.persistent_cache import cache_contribution, plan_cache
 from cog2fal.writing.pysource import class_name
 from cog2fal.writing.rewrites import RewriteContext, module_code, rewrite_module
@@ -170,6 +171,8 @@ def _rewrite_sources(project: Project, root: Path, files: list[str], sources: di
         code = module_code(module, source)
         if code != source.text:
             applied[relative] = [rule_id for rule_id in context.applied]
+            if compiles(source.text, relative):  # what compiled must still compile
+                check_compiles(code, relative)
         # In the file's own encoding; a character of ours it cannot hold (a TODO comment's dash
         # in latin-1) is written as an escape.
         out[relative] = code.encode(source.encoding, errors="backslashreplace")
@@ -239,7 +242,9 @@ def convert_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
                     published: Sequence[PublishedSchema] = ()) -> Conversion:
     """The whole output folder in memory; `out`, when inside the project, is not shipped."""
     conversion = analyse_project(model_dir, options, out=out, published=published)
+    app_code = render_app(conversion.project, conversion.plan)
+    check_compiles(app_code, conversion.app_file)
     files = {**conversion.files,
-             conversion.app_file: render_app(conversion.project, conversion.plan).encode("utf-8"),
+             conversion.app_file: app_code.encode("utf-8"),
              REPORT_FILE: render_migration(conversion).encode("utf-8")}
     return dataclasses.replace(conversion, files=files)

@@ -95,6 +95,7 @@ class CogConfig:
     weights: list[Any] = field(default_factory=list)
     legacy_format: bool = False  # 2021 `model:` + `environment:` mapping
     ignored_keys: list[str] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # how a value was read, for the report
     lines: dict[str, int] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int | None:

@@ -18,6 +18,7 @@ from cog2fal.project import MISSING, Entrypoint
 from cog2fal.reading.published_schema import read_schema_file
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.inputs_table import TERMINAL, input_rows
+from cog2fal.reporting.masking import shown_default, shown_environment
 from cog2fal.reporting.migration import sorted_findings
 from cog2fal.reporting.persistent_cache import cache_json
 from cog2fal.writing.persistent_cache import CachePlan
@@ -40,7 +41,8 @@ def _entry_json(entry: Entrypoint) -> dict[str, Any]:
     data = _jsonable(entry)
     data["output"] = entry.output.describe()
     data["streams"] = entry.streams
-    data["inputs"] = [{**_jsonable(spec), "type": spec.type.describe(), "required": spec.required,
+    data["inputs"] = [{**_jsonable(spec), "default": _jsonable(shown_default(spec)),
+                       "type": spec.type.describe(), "required": spec.required,
                        "has_default": spec.default is not MISSING} for spec in entry.inputs]
     return data
 
@@ -85,7 +87,8 @@ def _show(conversion, argument, published: list, as_json: bool) -> int:
     if as_json:
         print(json.dumps({
             **extra,
-            "config": _jsonable(project.config),
+            "config": {**_jsonable(project.config),
+                       "environment": shown_environment(project.config.environment)},
             "predictor": _entry_json(project.predictor),
             "trainer": _entry_json(project.trainer) if project.trainer else None,
             "mode": plan.mode,

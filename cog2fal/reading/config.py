@@ -6,13 +6,17 @@ and `python_version: 3.10` keeps its text instead of becoming the float 3.1.
 
 from __future__ import annotations
 
+import keyword
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
-from cog2fal.project import CogConfig, RunCommand
+from cog2fal.project import CogConfig, Finding, Location, RunCommand
 
 TOP_KEYS = {"build", "predict", "run", "train", "image", "model", "concurrency", "environment",
             "weights"}
@@ -105,6 +109,19 @@ def _unwrap(node: _Node, path: str = "cog.yaml", budget: list[int] | None = None
     return node.value
 
 
+# Line breaks and other control characters (TAB is ordinary white space). Every value read here
+# reaches a Dockerfile line or the generated app, where a line break starts a new instruction.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _control_name(char: str) -> str:
+    return unicodedata.name(char, "") or f"U+{ord(char):04X}"
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 class _Reader:
     def __init__(self, path: str):
         self.path = path
@@ -113,26 +130,49 @@ class _Reader:
     def fail(self, message: str, node: _Node) -> CogProjectError:
         return CogProjectError(message, self.path, node.line)
 
+    def clean(self, text: str, node: _Node, key: str) -> str:
+        """`text`, refused at its line when it holds a control character (the value is not
+        quoted back: it may be a token)."""
+        found = _CONTROL.search(text)
+        if found is not None:
+            char = found.group()
+            label = "a new line" if char in "\r\n" else f"the control character {_control_name(char)}"
+            extra = ("; Cog rejects a new line inside a command too: split it into separate list "
+                     "items") if key == "build.run" and char in "\r\n" else ""
+            raise self.fail(f"`{key}` contains {label} (control characters are refused: they "
+                            f"would break the Dockerfile and the app){extra}", node)
+        return text
+
     def string(self, node: _Node, key: str) -> str | None:
         if node.value is None:
             return None
         if isinstance(node.value, (dict, list)):
             raise self.fail(f"`{key}` must be a string", node)
-        return node.raw if node.raw is not None else str(node.value)
+        return self.clean(node.raw if node.raw is not None else str(node.value), node, key)
 
     def string_list(self, node: _Node, key: str) -> list[str]:
         if node.value is None:
             return []
         if isinstance(node.value, str):  # a lone string where a list belongs
-            return [node.value]
+            return [self.clean(node.value, node, key)]
         if not isinstance(node.value, list):
             raise self.fail(f"`{key}` must be a list", node)
         items = []
         for item in node.value:
             if isinstance(item.value, (dict, list)) or item.value is None:
                 raise self.fail(f"`{key}` items must be strings", item)
-            items.append(item.raw if item.raw is not None else str(item.value))
+            items.append(self.clean(item.raw if item.raw is not None else str(item.value), item, key))
         return items
+
+    def boolean(self, node: _Node, key: str) -> bool:
+        """YAML booleans only (Cog's schema types these `boolean`): `"false"` is not false."""
+        if node.value is None:
+            return False
+        if not isinstance(node.value, bool):
+            raise self.fail(f"`{key}` must be true or false, not {type(node.value).__name__} "
+                            f"{node.raw!r}" if node.raw is not None else f"`{key}` must be true or false",
+                            node)
+        return node.value
 
     def run_list(self, node: _Node, key: str) -> list[RunCommand]:
         if node.value is None:
@@ -148,13 +188,32 @@ class _Reader:
                 mounts = _unwrap(item.value["mounts"], self.path) if "mounts" in item.value else []
                 if not isinstance(mounts, list) or not all(isinstance(m, dict) for m in mounts):
                     raise self.fail(f"`{key}` item `mounts` must be a list of mappings", item)
-                commands.append(RunCommand(command.value.strip(), [
-                    {str(k): str(v) for k, v in m.items()} for m in mounts]))
+                mounts = [{self.clean(str(k), item, f"{key} mounts"): self.clean(str(v), item, f"{key} mounts")
+                           for k, v in m.items()} for m in mounts]
+                commands.append(RunCommand(self.clean(command.value.strip(), item, key), mounts))
             elif isinstance(item.value, str):
-                commands.append(RunCommand(item.value.strip()))
+                commands.append(RunCommand(self.clean(item.value.strip(), item, key)))
             else:
                 raise self.fail(f"`{key}` items must be strings or {{command, mounts}}", item)
         return commands
+
+    def concurrency(self, node: _Node) -> int:
+        """`concurrency: {max: N}`; a plain `concurrency: N` (early concurrency-era Cog) is the
+        maximum, with a note. `true` is not 1: YAML booleans are refused."""
+        if not isinstance(node.value, dict):
+            if not _is_count(node.value):
+                raise self.fail("`concurrency` must be a mapping such as `{max: 4}` (or a plain "
+                                "integer of at least 1, the maximum)", node)
+            self.config.notes.append(Finding(
+                Code.CONCURRENCY_PLAIN_NUMBER,
+                f"`concurrency: {node.value}` is read as `concurrency.max: {node.value}` (the form "
+                "early Cog accepted); write `concurrency: {max: N}` for current Cog",
+                Location(self.path, node.line)))
+            return node.value
+        limit = node.value.get("max")
+        if limit is None or not _is_count(limit.value):
+            raise self.fail("`concurrency.max` must be an integer of at least 1", limit or node)
+        return limit.value
 
     def read_build(self, build: _Node, prefix: str = "build") -> None:
         if build.value is None:
@@ -164,28 +223,29 @@ class _Reader:
         cfg = self.config
         for key, node in build.value.items():
             cfg.lines[f"{prefix}.{key}"] = node.line
+            dotted = f"{prefix}.{key}"
             if key == "gpu":
-                cfg.gpu = bool(node.value)
+                cfg.gpu = self.boolean(node, dotted)
             elif key == "architectures":  # 2021 format: [cpu, gpu]
-                cfg.gpu = "gpu" in self.string_list(node, key)
+                cfg.gpu = "gpu" in self.string_list(node, dotted)
             elif key == "python_version":
-                cfg.python_version = self.string(node, key)
+                cfg.python_version = self.string(node, dotted)
             elif key == "python_requirements":
-                cfg.python_requirements = self.string(node, key)
+                cfg.python_requirements = self.string(node, dotted)
             elif key == "python_packages":
-                cfg.python_packages = self.string_list(node, key)
+                cfg.python_packages = self.string_list(node, dotted)
             elif key == "system_packages":
-                cfg.system_packages = self.string_list(node, key)
+                cfg.system_packages = self.string_list(node, dotted)
             elif key == "run":
-                cfg.run = self.run_list(node, key)
+                cfg.run = self.run_list(node, dotted)
             elif key == "pre_install":
-                cfg.pre_install = self.string_list(node, key)
+                cfg.pre_install = self.string_list(node, dotted)
             elif key == "cuda":
-                cfg.cuda = self.string(node, key)
+                cfg.cuda = self.string(node, dotted)
             elif key == "cudnn":
-                cfg.cudnn = self.string(node, key)
+                cfg.cudnn = self.string(node, dotted)
             elif key == "sdk_version":
-                cfg.sdk_version = self.string(node, key)
+                cfg.sdk_version = self.string(node, dotted)
             else:
                 cfg.ignored_keys.append(f"{prefix}.{key}")
 
@@ -202,7 +262,7 @@ class _Reader:
         model = top.get("model")
         if model is not None and isinstance(model.value, str) and ".py:" in model.value:
             cfg.legacy_format = True
-            cfg.predict = model.value
+            cfg.predict = self.clean(model.value, model, "model")
             cfg.lines["predict"] = model.line
         elif model is not None:
             cfg.model = self.string(model, "model")
@@ -211,7 +271,7 @@ class _Reader:
             cfg.legacy_format = True
             self.read_build(env, "environment")
         elif env is not None:
-            for item in self.string_list(env, "environment"):
+            for item in self.string_list(env, "environment"):  # control characters refused there
                 name, sep, value = item.partition("=")
                 if not sep or not name.replace("_", "a").isalnum() or name[0].isdigit():
                     raise self.fail(f"`environment` item {item!r} must look like NAME=value", env)
@@ -230,11 +290,7 @@ class _Reader:
         if "image" in top:
             cfg.image = self.string(top["image"], "image")
         if "concurrency" in top and top["concurrency"].value is not None:
-            conc = top["concurrency"]
-            limit = conc.value.get("max") if isinstance(conc.value, dict) else None
-            if limit is None or not isinstance(limit.value, int) or limit.value < 1:
-                raise self.fail("`concurrency.max` must be an integer of at least 1", conc)
-            cfg.concurrency_max = limit.value
+            cfg.concurrency_max = self.concurrency(top["concurrency"])
         if "weights" in top:
             weights = _unwrap(top["weights"], self.path)
             cfg.weights = weights if isinstance(weights, list) else [weights]
@@ -298,4 +354,9 @@ def split_ref(ref: str, config: CogConfig, key: str = "predict") -> tuple[str, s
         raise CogProjectError(
             f"`{key}: {ref}` must be in the form 'predict.py:Predictor'", config.path,
             config.line_of(key))
-    return parts[0].strip() + ".py", parts[1].strip()
+    name = parts[1].strip()
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise CogProjectError(
+            f"`{key}:` names `{name}`, which is not a Python identifier: it must be the name of a "
+            "class or function of the file", config.path, config.line_of(key))
+    return parts[0].strip() + ".py", name

@@ -180,6 +180,8 @@ class InputReader:
                 self._set_keyword(field, key, value)
             elif key == "default_factory":
                 factory = self.source.code(value)
+                if not isinstance(value, (cst.Name, cst.Attribute)):  # `(lambda: [...])()`
+                    factory = f"({factory})"
                 self.findings.append(Finding(
                     Code.DEFAULT_FACTORY,
                     f"`default_factory` of input `{field.name}` cannot be published in a "

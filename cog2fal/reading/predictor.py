@@ -75,6 +75,12 @@ def _top_level(module: cst.Module, name: str) -> cst.ClassDef | cst.FunctionDef 
     return found
 
 
+def _is_class_var(module: cst.Module, annotation: cst.BaseExpression) -> bool:
+    """`ClassVar`, `ClassVar[int]`, `typing.ClassVar[int]`: pydantic makes no field of it."""
+    base = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    return module.code_for_node(base).rsplit(".", 1)[-1] == "ClassVar"
+
+
 def _methods(cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
     return {item.name.value: item for item in cls.body.body if isinstance(item, cst.FunctionDef)}
 
@@ -309,6 +315,8 @@ class PredictorAnalyzer:
                     if isinstance(item, cst.SimpleStatementLine):
                         for small in item.body:
                             if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                                if _is_class_var(self.module, small.annotation.annotation):
+                                    continue  # a class attribute, not a field of the response
                                 field_type = resolver.resolve(small.annotation.annotation)
                                 model.fields = [f for f in model.fields if f.name != small.target.value]
                                 model.fields.append(ModelField(

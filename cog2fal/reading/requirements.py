@@ -7,6 +7,7 @@ are expanded (fal has no file to point at), and Cog's own packages are dropped.
 from __future__ import annotations
 
 import codecs
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +18,15 @@ from packaging.utils import canonicalize_name
 from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import CogConfig, Finding, Location
+from cog2fal.reading.project_paths import missing_file_hint, project_path
 
 COG_RUNTIME = {"cog", "coglet"}
 FAL_PINNED = {"pydantic", "fastapi"}  # fal pins these to the deploying machine's versions
 _OPTION_WITH_VALUE = re.compile(r"^(--extra-index-url|--index-url|-i|--find-links|-f|--trusted-host|--pre)\b")
 _COMMENT = re.compile(r"(^|\s)#.*$")
+# `scheme://userinfo@host`: the user-info part of a URL (a token, or user:password).
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<userinfo>[^/@\s]+)@")
+_ENV_REFERENCE = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*\}:?)+$")  # pip expands ${TOKEN}
 
 
 @dataclass
@@ -98,6 +103,14 @@ def read_requirements(root: Path, config: CogConfig) -> Requirements:
             sources.append((line, part, config.path))
     for line, text, file in sources:
         location = Location(file, line)
+        masked = _masked_credentials(text)
+        if masked is not None:
+            result.removed.append(Finding(
+                Code.CREDENTIALS_IN_REQUIREMENTS,
+                f"`{masked}` carries credentials in its URL: it is not copied into the app; "
+                "store the token as a fal secret (`fal secrets set`) and install from it at run "
+                "time, or pass it as a build secret in container mode", location))
+            continue
         if text.startswith("-e ") or text in ("-e .", "."):
             result.removed.append(Finding(
                 Code.EDITABLE_INSTALL,
@@ -118,6 +131,24 @@ def read_requirements(root: Path, config: CogConfig) -> Requirements:
             continue
         result.lines.append(parsed)
     return result
+
+
+def _masked_credentials(text: str) -> str | None:
+    """`text` with the user-info of its URLs masked, when one carries credentials (a password,
+    or a token as the user name of an http(s) URL); None when there are none. `git@` over ssh is
+    a user name, not a secret, and `${TOKEN}` is expanded from the environment, not written out."""
+    found = False
+
+    def mask(match: re.Match[str]) -> str:
+        nonlocal found
+        userinfo, scheme = match.group("userinfo"), match.group("scheme").lower()
+        if _ENV_REFERENCE.match(userinfo) or (":" not in userinfo and "http" not in scheme):
+            return match.group()
+        found = True
+        return f"{match.group('scheme')}://***@"
+
+    masked = _USERINFO.sub(mask, text)
+    return masked if found else None
 
 
 def _split_package_item(text: str) -> list[str]:
@@ -150,6 +181,7 @@ def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path],
                where: tuple[str, int | None]) -> list[tuple[int, str, str]]:
     """The requirement lines of a file and of the files it includes; `where` is the place that
     names the file (cog.yaml's python_requirements, or an including `-r` line)."""
+    relative = project_path(root, relative, "requirements file", where)
     display = relative
     try:
         path = (root / relative).resolve()
@@ -158,23 +190,22 @@ def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path],
         seen.add(path)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise CogProjectError(f"requirements file {relative!r} does not exist", *where) from None
+        raise CogProjectError(f"requirements file {relative!r} does not exist"
+                              f"{missing_file_hint(root, relative)}", *where) from None
     except (OSError, ValueError, RuntimeError) as exc:  # a folder, a NUL in the name, a symlink loop
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise CogProjectError(f"cannot read requirements file {relative!r}: {reason}", *where) from None
     text = _decode(data, display)
     items: list[tuple[int, str, str]] = []
+    folder = posixpath.dirname(relative)
     for number, line in _logical_lines(text):
-        if line.startswith(("-r ", "--requirement ", "-r", "--requirement=")):
+        if line.startswith(("-r", "--requirement")):
             include = re.sub(r"^(-r|--requirement)[=\s]*", "", line).strip()
-            try:
-                inside = (path.parent / include).resolve().is_relative_to(root.resolve())
-                nested = (path.parent / include).relative_to(root.resolve()).as_posix() if inside else include
-            except (OSError, ValueError, RuntimeError):
-                nested = include  # read (and refused) below, at this line
+            nested = project_path(root, include, "included requirements file", (display, number), folder)
             items.extend(_read_file(root, nested, config, seen, (display, number)))
-        elif line.startswith(("-c ", "--constraint")):
-            continue
+        elif line.startswith(("-c", "--constraint")):  # not installed, but never outside the project
+            constraints = re.sub(r"^(-c|--constraint)[=\s]*", "", line).strip()
+            project_path(root, constraints, "constraints file", (display, number), folder)
         else:
             items.append((number, line, display))
     return items

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cog2fal.project import MISSING, Entrypoint, InputField, TypeRef
+from cog2fal.reporting.masking import shown_default
 
 PLACEHOLDER_HOST = "https://example.com"
 _EXTENSIONS = (  # a placeholder file name that says what kind of file the input expects
@@ -37,7 +38,7 @@ def example_input(entry: Entrypoint) -> dict[str, Any]:
 
 def _value(spec: InputField) -> Any:
     if spec.default is not MISSING:
-        return MISSING if spec.default is None else spec.default
+        return MISSING if spec.default is None else shown_default(spec)
     if not spec.required:
         return MISSING
     if spec.choices:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cog2fal.project import MISSING, Entrypoint, InputField
+from cog2fal.reporting.masking import shown_default
 from cog2fal.writing.pysource import literal
 
 
@@ -58,7 +59,7 @@ def input_rows(entry: Entrypoint, wording: Wording) -> list[InputRow]:
     """One row per input, in the predictor's order."""
     rows = []
     for spec in entry.inputs:
-        default = "" if spec.default is MISSING else wording.code(wording.value(spec.default))
+        default = "" if spec.default is MISSING else wording.code(wording.value(shown_default(spec)))
         if spec.default_source:
             default = f"{wording.code(spec.default_source)} {wording.computed}"
         rows.append(InputRow(wording.code(spec.name), wording.code(spec.type.describe()),

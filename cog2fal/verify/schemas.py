@@ -17,7 +17,9 @@ diff would report noise and miss nothing useful:
 type (Cog ≤ 0.16 did not publish it consistently; what matters to a client is `required` and
 the default), an explicit `default: null` counts as no default, numbers are compared as numbers
 (`1 == 1.0`, but `True != 1`), and a fal `File` object counts as Cog's `{type: string, format:
-uri}`: either way the client sends a URL (http(s) or `data:`).
+uri}`: either way the client sends a URL (http(s) or `data:`). A secret's default (`format:
+password`) is compared masked, `**********`: Cog's pydantic-1 schemas and cog2fal's apps publish
+the mask, pydantic-2 Cog the value; either way the field has a default.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
+
+from cog2fal.reporting.masking import MASK
 
 __all__ = [
     "NO_DEFAULT",
@@ -277,6 +281,8 @@ def _default(schema: JsonDict) -> Any:
     """The published default; an explicit `null` counts as none (see the module docstring)."""
     if "default" not in schema or schema["default"] is None:
         return NO_DEFAULT
+    if schema.get("format") == "password":
+        return MASK
     return _freeze(schema["default"])
 
 

