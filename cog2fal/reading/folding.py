@@ -54,23 +54,49 @@ _NUMBER = re.compile(r"\d+")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
+def _children(item: Any) -> list[Any] | None:
+    if isinstance(item, dict):
+        return [*item.keys(), *item.values()]
+    if isinstance(item, (list, tuple, set, frozenset)):
+        return list(item)
+    return None
+
+
 def _units(value: Any, budget: int = _MAX_UNITS) -> int:
-    """Elements and characters in `value`, counted through nesting; stops once past `budget`."""
-    total, stack = 0, [value]
-    while stack and total <= budget:
-        item = stack.pop()
-        if isinstance(item, (str, bytes)):
-            total += max(len(item), 1)
-        elif isinstance(item, dict):
-            total += 1
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            total += 1
-            stack.extend(item)
-        else:
-            total += 1
-    return total
+    """Elements and characters in `value`, counted through nesting: a part shared N times counts
+    N times, as it would be written out (or compared, hashed, printed), but is walked once, so
+    the count costs the distinct parts only. `budget` is kept for the callers' readability."""
+    if _children(value) is None:
+        return max(len(value), 1) if isinstance(value, (str, bytes)) else 1
+    counted: dict[int, int] = {}
+    active: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack[-1]
+        if id(item) in counted:
+            stack.pop()
+            continue
+        children = _children(item) or []
+        active.add(id(item))
+        pending = [c for c in children if _children(c) is not None and id(c) not in counted]
+        if any(id(c) in active for c in pending):
+            return budget + 1  # a value that holds itself has no size to publish
+        if pending:
+            stack.extend(pending)
+            continue
+        counted[id(item)] = 1 + sum(
+            counted[id(c)] if id(c) in counted else
+            (max(len(c), 1) if isinstance(c, (str, bytes)) else 1) for c in children)
+        active.discard(id(item))
+        stack.pop()
+    return counted[id(value)]
+
+
+def _bounded(*values: Any) -> None:
+    """Comparing, hashing or printing a value walks all of it: beyond the budget it is not folded."""
+    for value in values:
+        if _units(value) > _MAX_UNITS:
+            raise NotFoldable("value too large")
 
 
 def _check_width(spec: str) -> None:
@@ -263,7 +289,9 @@ class Folder:
         return tuple(self._elements(node.elts, scope))
 
     def _eval_Set(self, node: ast.Set, scope: dict[str, Any]) -> Any:
-        return set(self._elements(node.elts, scope))
+        elements = self._elements(node.elts, scope)
+        _bounded(*elements)
+        return set(elements)
 
     def _elements(self, elts: list[ast.expr], scope: dict[str, Any]) -> list[Any]:
         result: list[Any] = []
@@ -278,13 +306,17 @@ class Folder:
         result: dict[Any, Any] = {}
         for key, value in zip(node.keys, node.values, strict=True):
             if key is None:
-                result.update(self._eval(value, scope))
+                spread = self._eval(value, scope)
+                _bounded(spread)
+                result.update(spread)
             else:
                 try:
                     item = self._eval(value, scope)
                 except NotFoldable:
                     item = _OPAQUE
-                result[self._eval(key, scope)] = item
+                folded_key = self._eval(key, scope)
+                _bounded(folded_key)
+                result[folded_key] = item
         return result
 
     def _eval_BinOp(self, node: ast.BinOp, scope: dict[str, Any]) -> Any:
@@ -306,6 +338,7 @@ class Folder:
             raise NotFoldable("repetition too large")
         if isinstance(node.op, ast.Mod) and isinstance(left, str):
             _check_percent_template(left)
+            _bounded(right)
         return op(left, right)
 
     def _eval_UnaryOp(self, node: ast.UnaryOp, scope: dict[str, Any]) -> Any:
@@ -327,6 +360,7 @@ class Folder:
             if op is None:
                 raise NotFoldable("comparison not foldable")
             right = self._eval(comparator, scope)
+            _bounded(left, right)
             if not op(left, right):
                 return False
             left = right
@@ -337,7 +371,9 @@ class Folder:
         return self._eval(branch, scope)
 
     def _eval_Subscript(self, node: ast.Subscript, scope: dict[str, Any]) -> Any:
-        return self._eval(node.value, scope)[self._eval(node.slice, scope)]
+        target, key = self._eval(node.value, scope), self._eval(node.slice, scope)
+        _bounded(key)
+        return target[key]
 
     def _eval_Slice(self, node: ast.Slice, scope: dict[str, Any]) -> Any:
         parts = [self._eval(p, scope) if p is not None else None
@@ -349,6 +385,7 @@ class Folder:
 
     def _eval_FormattedValue(self, node: ast.FormattedValue, scope: dict[str, Any]) -> Any:
         value = self._eval(node.value, scope)
+        _bounded(value)
         spec = self._eval(node.format_spec, scope) if node.format_spec else ""
         _check_width(str(spec))
         if node.conversion == ord("r"):
@@ -362,6 +399,8 @@ class Folder:
         kwargs = {kw.arg: self._eval(kw.value, scope) for kw in node.keywords if kw.arg}
         if len(kwargs) != len(node.keywords):
             raise NotFoldable("**kwargs not foldable")
+        # Every builtin and method here may compare, hash or print its arguments.
+        _bounded(*args, *kwargs.values())
         if isinstance(node.func, ast.Name) and node.func.id not in scope \
                 and node.func.id not in self.constants and node.func.id in _BUILTINS:
             if node.func.id == "sorted" and "key" in kwargs:
@@ -372,6 +411,7 @@ class Folder:
             return _BUILTINS[node.func.id](*args, **kwargs)
         if isinstance(node.func, ast.Attribute):
             target = self._eval(node.func.value, scope)
+            _bounded(target)
             allowed = next((names for kind, names in _METHODS.items() if isinstance(target, kind)), set())
             if node.func.attr in allowed:
                 if isinstance(target, str):
@@ -408,13 +448,18 @@ class Folder:
         return [self._eval(node.elt, s) for s in self._comprehension(node.generators, scope)]
 
     def _eval_SetComp(self, node: ast.SetComp, scope: dict[str, Any]) -> Any:
-        return {self._eval(node.elt, s) for s in self._comprehension(node.generators, scope)}
+        return {self._hashable(node.elt, s) for s in self._comprehension(node.generators, scope)}
+
+    def _hashable(self, node: ast.AST, scope: dict[str, Any]) -> Any:
+        value = self._eval(node, scope)
+        _bounded(value)
+        return value
 
     def _eval_GeneratorExp(self, node: ast.GeneratorExp, scope: dict[str, Any]) -> Any:
         return [self._eval(node.elt, s) for s in self._comprehension(node.generators, scope)]
 
     def _eval_DictComp(self, node: ast.DictComp, scope: dict[str, Any]) -> Any:
-        return {self._eval(node.key, s): self._eval(node.value, s)
+        return {self._hashable(node.key, s): self._eval(node.value, s)
                 for s in self._comprehension(node.generators, scope)}
 
 

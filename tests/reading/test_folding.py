@@ -48,3 +48,39 @@ def test_local_enums_fold_to_their_values() -> None:
     assert folder.fold_source("list(Mode)") == ["fast", "slow"]
     assert folder.fold_source("Mode.FAST.value") == "fast"
     assert folder.fold_source("[m.name for m in Mode]") == ["FAST", "SLOW"]
+
+
+# Shared parts make a value of 10**12 elements from a few lines: comparing, hashing or printing
+# it would run for hours. Each level is a literal list of ten, so no repetition check sees it.
+_HUGE = {"A": "[0] * 999", "B": "[A] * 999", **{
+    level: "[" + ", ".join([previous] * 10) + "]"
+    for previous, level in zip("BCDEF", "CDEFG", strict=True)}}
+_TWIN = {f"{name}2": source.replace("A", "A2").replace("B", "B2") if name in "AB" else
+         "[" + ", ".join([f"{chr(ord(name) - 1)}2"] * 10) + "]" for name, source in _HUGE.items()}
+_TUPLES = {"T": "(0,) * 999", "U": "(T,) * 999", "V": "(U, U, U, U, U, U, U, U, U, U)",
+           "W": "(V, V, V, V, V, V, V, V, V, V)", "X": "(W, W, W, W, W, W, W, W, W, W)"}
+
+
+@pytest.mark.parametrize("source", [
+    "G == G2", "G != G2", "G < G2", "G in [G2]", "[G2].index(G)", "[G2].count(G)", "sorted([G, G2])",
+    "{X}", "{X: 1}", "{X for _ in range(2)}", "{1: X}[X]", "set([X])", "str(G)", 'f"{G}"', "f'{G!r}'",
+    "len(str(G))", '"{}".format(G)', '"%s" % (G,)', "max(G, G2)", "hash(X)",
+])
+def test_hostile_constants_never_hang(source: str) -> None:
+    """The size budget applies before `==`, hashing and `str()`: each is refused in well under 5 s."""
+    import signal
+
+    class TooSlow(BaseException):  # not an Exception: the folder turns those into NotFoldable
+        pass
+
+    def too_slow(signum: int, frame: object) -> None:
+        raise TooSlow(source)
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(5)
+    try:
+        with pytest.raises(NotFoldable):
+            Folder({**_HUGE, **_TWIN, **_TUPLES}).fold_source(source)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
