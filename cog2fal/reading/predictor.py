@@ -243,6 +243,11 @@ class PredictorAnalyzer:
             if isinstance(bad, cst.Param):
                 raise self.fail(f"`{func.name.value}()` takes `*{bad.name.value}`; Cog inputs must "
                                 "be named parameters", bad)
+        # Cog calls `predict(**inputs)`: an input that cannot be passed by keyword never gets its value.
+        positional_only = list(params.posonly_params)[1 if cls is not None else 0:]
+        if positional_only:
+            raise self.fail(f"`{func.name.value}()` takes `{positional_only[0].name.value}` as a "
+                            "positional-only parameter; Cog passes inputs by keyword", positional_only[0])
         positional = list(params.posonly_params) + list(params.params)
         if cls is not None:
             if not positional:

@@ -67,6 +67,29 @@ def test_assigned_predict_is_refused_at_its_line(tmp_path: Path) -> None:
     assert error.value.line == 5 and "assigned" in error.value.message
 
 
+@pytest.mark.parametrize("signature", ["self, a: str = Input(), /, b: str = Input()", "self, a: str, /"])
+def test_positional_only_inputs_are_refused_at_their_line(tmp_path: Path, signature: str) -> None:
+    """Cog passes inputs by keyword; found by the fuzz suite, where the rewrite used to crash."""
+    with pytest.raises(CogProjectError) as error:
+        project(tmp_path, f'''
+            from cog import BasePredictor, Input
+            class Predictor(BasePredictor):
+                def predict({signature}) -> str:
+                    return "x"
+        ''')
+    assert error.value.line == 3 and "positional-only" in error.value.message and "`a`" in error.value.message
+
+
+def test_self_alone_may_be_positional_only(tmp_path: Path) -> None:
+    entry = project(tmp_path, '''
+        from cog import BasePredictor, Input
+        class Predictor(BasePredictor):
+            def predict(self, /, b: str = Input()) -> str:
+                return b
+    ''').predictor
+    assert [spec.name for spec in entry.inputs] == ["b"]
+
+
 def test_legacy_path_type_is_a_file_input_without_warning(tmp_path: Path) -> None:
     result = project(tmp_path, '''
         import cog
