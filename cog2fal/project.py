@@ -128,6 +128,13 @@ class TypeRef:
             return True
         return any(arg.is_file_like() for arg in self.args)
 
+    def model_names(self) -> list[str]:
+        """The output model classes this type mentions, outermost first."""
+        names = [self.name] if self.kind == "model" and self.name else []
+        for arg in self.args:
+            names.extend(arg.model_names())
+        return names
+
     def describe(self) -> str:
         if self.kind in ("list", "optional", "iterator", "concatenate", "union"):
             inner = ", ".join(a.describe() for a in self.args)

@@ -307,7 +307,10 @@ class PredictorAnalyzer:
                 found[name] = call
         return found
 
-    def _collect_models(self, type_ref: TypeRef, entry: Entrypoint) -> None:
+    def _collect_models(self, type_ref: TypeRef, entry: Entrypoint,
+                        enclosing: tuple[str, ...] = ()) -> None:
+        """Record the output models `type_ref` mentions; `enclosing` holds the models whose fields
+        led here, so that a model reaching itself again is refused rather than followed forever."""
         if type_ref.kind == "model" and type_ref.name and type_ref.name not in entry.output_models:
             cls = self.local_class(type_ref.name)
             assert cls is not None
@@ -323,10 +326,17 @@ class PredictorAnalyzer:
                                 if _is_class_var(self.module, small.annotation.annotation):
                                     continue  # a class attribute, not a field of the response
                                 field_type = resolver.resolve(small.annotation.annotation)
+                                nested = (*enclosing, type_ref.name)
+                                cycle = set(field_type.model_names()) & set(nested)
+                                if cycle:
+                                    raise self.fail(
+                                        f"output model `{type_ref.name}` contains `{min(cycle)}` "
+                                        f"again through field `{small.target.value}`; recursive "
+                                        "output models cannot be converted", small)
                                 model.fields = [f for f in model.fields if f.name != small.target.value]
                                 model.fields.append(ModelField(
                                     small.target.value, field_type, small.value is not None,
                                     self.module.code_for_node(small.value) if small.value else None))
-                                self._collect_models(field_type, entry)
+                                self._collect_models(field_type, entry, nested)
         for arg in type_ref.args:
-            self._collect_models(arg, entry)
+            self._collect_models(arg, entry, enclosing)

@@ -207,20 +207,13 @@ def _ordered_models(entry: Entrypoint) -> list[OutputModel]:
         if model is None or model in ordered:
             return
         for spec in model.fields:
-            for dependency in _model_names(spec.type):
+            for dependency in spec.type.model_names():
                 visit(dependency)
         ordered.append(model)
 
     for name in entry.output_models:
         visit(name)
     return ordered
-
-
-def _model_names(type_ref: TypeRef) -> list[str]:
-    names = [type_ref.name] if type_ref.kind == "model" and type_ref.name else []
-    for arg in type_ref.args:
-        names.extend(_model_names(arg))
-    return names
 
 
 def _model_class(model: OutputModel, imports: Imports, name: str) -> str:

@@ -101,3 +101,35 @@ def test_legacy_path_type_is_a_file_input_without_warning(tmp_path: Path) -> Non
     ''')
     assert result.predictor.inputs[0].type.kind == "path"
     assert not [f for f in result.findings if f.code == "C2F109"]
+
+
+@pytest.mark.parametrize(("models", "line", "field"), [
+    ("class Output(BaseModel):\n    text: str\n    more: 'Output' = None\n", 6, "more"),
+    ("class Output(BaseModel):\n    items: list['Part']\n"
+     "class Part(BaseModel):\n    parent: Optional['Output'] = None\n", 7, "parent"),
+])
+def test_recursive_output_models_are_refused_at_the_field(
+        tmp_path: Path, models: str, line: int, field: str) -> None:
+    """Found by the fuzz suite: following a model that contains itself never ended."""
+    source = ("from __future__ import annotations\nfrom typing import Optional\n"
+              "from cog import BasePredictor, BaseModel\n" + models +
+              "class Predictor(BasePredictor):\n    def predict(self) -> Output:\n        pass\n")
+    with pytest.raises(CogProjectError) as error:
+        project(tmp_path, source)
+    assert error.value.line == line and f"`{field}`" in error.value.message
+    assert "recursive" in error.value.message
+
+
+def test_a_model_used_twice_is_not_recursive(tmp_path: Path) -> None:
+    entry = project(tmp_path, '''
+        from cog import BasePredictor, BaseModel
+        class Box(BaseModel):
+            size: int
+        class Output(BaseModel):
+            first: Box
+            second: list[Box]
+        class Predictor(BasePredictor):
+            def predict(self) -> Output:
+                pass
+    ''').predictor
+    assert list(entry.output_models) == ["Output", "Box"]
