@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import textwrap
 import time
 from dataclasses import dataclass, field
@@ -186,29 +187,39 @@ def watch_verify(argv: list[str], *, interrupt_when: Any = None, timeout: float 
     gets `signal_number` (SIGINT: Ctrl-C in a terminal). The signal goes to verify only: its
     servers run in their own sessions, and verify must stop them itself.
     """
-    process = subprocess.Popen(argv, cwd=ROOT, env=verify_env(env), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    watched = Watched(0, "", "")
-    deadline = time.monotonic() + timeout
-    interrupted = False
-    try:
-        while process.poll() is None:
-            for pid in descendants(process.pid):
-                cmd = _cmdline(pid)
-                if cmd:
-                    watched.pids[pid] = cmd  # the latest: a fresh fork still shows its parent's
-            watched.sockets.update(listening(set(watched.pids)))
-            if interrupt_when is not None and not interrupted and interrupt_when(watched):
-                process.send_signal(signal_number)
-                interrupted = True
-            if time.monotonic() > deadline:
-                raise AssertionError("verify did not finish in time")
-            time.sleep(0.05)
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    # Output goes to files, not pipes: nobody reads a pipe while we watch, and a verify that
+    # writes more than a pipe holds would block there and look like a hang.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(argv, cwd=ROOT, env=verify_env(env), stdout=out, stderr=err,
+                                   text=True)
+        watched = Watched(0, "", "")
+        deadline = time.monotonic() + timeout
+        interrupted = False
+        try:
+            while process.poll() is None:
+                for pid in descendants(process.pid):
+                    cmd = _cmdline(pid)
+                    if cmd:
+                        watched.pids[pid] = cmd  # the latest: a fresh fork still shows its parent's
+                watched.sockets.update(listening(set(watched.pids)))
+                if interrupt_when is not None and not interrupted and interrupt_when(watched):
+                    process.send_signal(signal_number)
+                    interrupted = True
+                if time.monotonic() > deadline:
+                    err.seek(0)
+                    raise AssertionError(
+                        f"verify did not finish in time (signal sent: {interrupted}; processes: "
+                        f"{sorted(watched.pids.values())}; listening: {sorted(watched.sockets)}); "
+                        f"its stderr ends:\n{err.read()[-3000:]}")
+                time.sleep(0.05)
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     watched.returncode, watched.stdout, watched.stderr = process.returncode, stdout, stderr
     return watched
 
