@@ -51,14 +51,19 @@ _FILE_WORDS = ("file", "image", "img", "audio", "video", "mask", "path", "fh", "
 
 
 def may_hold_file_by_name(node: cst.BaseExpression) -> bool:
-    name = node.value if isinstance(node, cst.Name) else node.attr.value if isinstance(node, cst.Attribute) else ""
+    name = (node.value if isinstance(node, cst.Name)
+            else node.attr.value if isinstance(node, cst.Attribute)
+            else "")
     name = name.lower()
-    if any(word in name for word in ("num", "count", "size", "url", "prompt", "width", "height", "format", "type")):
+    if any(word in name
+           for word in ("num", "count", "size", "url", "prompt", "width", "height", "format", "type")):
         return False
     return any(word in name for word in _FILE_WORDS)
 
 
-def is_plain_value(node: cst.BaseExpression, holds_file: Callable[[cst.BaseExpression], bool] | None = None) -> bool:
+def is_plain_value(
+    node: cst.BaseExpression, holds_file: Callable[[cst.BaseExpression], bool] | None = None,
+) -> bool:
     """A value that cannot be a file: literals, f-strings, arithmetic, names that are not bound to
     an open file or a path (`holds_file` says), and containers of those. Open files, paths and
     unknown calls are not plain."""
@@ -75,7 +80,8 @@ def is_plain_value(node: cst.BaseExpression, holds_file: Callable[[cst.BaseExpre
     if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
         return all(isinstance(e, cst.Element) and is_plain_value(e.value, holds_file) for e in node.elements)
     if isinstance(node, cst.Dict):
-        return all(isinstance(e, cst.DictElement) and is_plain_value(e.value, holds_file) for e in node.elements)
+        return all(isinstance(e, cst.DictElement) and is_plain_value(e.value, holds_file)
+                   for e in node.elements)
     if isinstance(node, cst.IfExp):
         return is_plain_value(node.body, holds_file) and is_plain_value(node.orelse, holds_file)
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in _PLAIN_CALLS:

@@ -19,8 +19,8 @@ from cog2fal.client.building import string
 from cog2fal.client.references import ModelMap
 from cog2fal.client.rules import CALL_RULES
 from cog2fal.client.rules.base import REFERENCE_KINDS, CallSite, FileContext
-from cog2fal.client.rules.imports import rewrite_imports
 from cog2fal.client.rules.common import WEBHOOK_TODO
+from cog2fal.client.rules.imports import rewrite_imports
 from cog2fal.client.rules.names import Environment, Exceptions
 from cog2fal.client.rules.webhooks import Webhooks
 from cog2fal.client.sites import TODO_CODE, TODO_PREFIX, FileResult, Site
@@ -131,7 +131,8 @@ class _Rewriter(cst.CSTTransformer):
         if not isinstance(parent, cst.Assign) or len(parent.targets) != 1:
             return False
         target = parent.targets[0].target
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == "self":
             return ("self", target.attr.value) in self.context.blocked
         return self._place(target) in self.context.blocked
 
@@ -139,7 +140,8 @@ class _Rewriter(cst.CSTTransformer):
         assert self.context is not None
         parent = self.get_metadata(ParentNodeProvider, node, None)
         if isinstance(parent, (cst.Assign, cst.AnnAssign)):
-            targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+            targets = ([t.target for t in parent.targets] if isinstance(parent, cst.Assign)
+                       else [parent.target])
             tracking = self.context.tracking
             return any(t in tracking.bindings or (isinstance(t, cst.Attribute) and t.attr.value in
                                                   tracking.self_attributes) for t in targets)
@@ -158,12 +160,13 @@ class _Rewriter(cst.CSTTransformer):
             if self._is_inner(original_node):
                 return updated_node
             if chain.kind == "client" or not self._is_tracked_value(original_node):
-                self._flag(original_node, api, TODO_CODE, f"`{api}` stays on Replicate's client, with the other "
+                self._flag(original_node, api, TODO_CODE,
+                           f"`{api}` stays on Replicate's client, with the other "
                            "uses of this client that have no fal equivalent", None)
             return updated_node
         if self._assigned_to_blocked(original_node):
-            self._flag(original_node, api, TODO_CODE, "kept on Replicate's client: some of its uses below have "
-                       "no fal equivalent", None)
+            self._flag(original_node, api, TODO_CODE,
+                       "kept on Replicate's client: some of its uses below have no fal equivalent", None)
             return updated_node
         for rule in CALL_RULES:
             if not rule.matches(chain):
@@ -179,8 +182,8 @@ class _Rewriter(cst.CSTTransformer):
             detail = site.detail + "".join(f"; TODO: {note}" for note in site.notes)
             self._record(site.line, api, "rewritten", rule.id, detail)
             return result
-        if self._is_inner(original_node) or self._is_tracked_value(original_node) or chain.kind in REFERENCE_KINDS \
-                and not chain.steps:
+        if self._is_inner(original_node) or self._is_tracked_value(original_node) \
+                or (chain.kind in REFERENCE_KINDS and not chain.steps):
             return updated_node
         self._flag(original_node, api, TODO_CODE, f"`{api}` has no fal_client equivalent", chain)
         return updated_node
@@ -203,19 +206,21 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         if tracked.kind == "module":
             self.context.uses_fal_client = True
-            self._record(self._line(original_node), "replicate", "rewritten", Code.CLIENT_CLIENTS, "fal_client")
+            self._record(self._line(original_node), "replicate", "rewritten", Code.CLIENT_CLIENTS,
+                         "fal_client")
             return updated_node.with_changes(value=cst.Name("fal_client"))
         if tracked.kind in REFERENCE_KINDS:
             found = self.context.target(tracked.ref)
             api = f"replicate.{'deployments' if tracked.kind == 'deployment' else 'models'}.get"
             if found is None:
-                self._flag(original_node, api, Code.CLIENT_PREDICT, f"`{tracked.ref}` has no fal app: map it in --map or "
-                           "pass --fal-owner", None)
+                self._flag(original_node, api, Code.CLIENT_PREDICT,
+                           f"`{tracked.ref}` has no fal app: map it in --map or pass --fal-owner", None)
                 self.context.newly_blocked.add(key)
                 return updated_node
             if not self._only_understood_uses(target):
-                self._flag(original_node, api, Code.CLIENT_PREDICT, f"`{cst.Module([]).code_for_node(target)}` is used "
-                           "for more than running the model: keep it on Replicate or rewrite those uses", None)
+                self._flag(original_node, api, Code.CLIENT_PREDICT,
+                           f"`{cst.Module([]).code_for_node(target)}` is used for more than running the "
+                           "model: keep it on Replicate or rewrite those uses", None)
                 self.context.newly_blocked.add(key)
                 return updated_node
             self._record(self._line(original_node), api, "rewritten", Code.CLIENT_PREDICT, found.app)
@@ -242,7 +247,9 @@ class _Rewriter(cst.CSTTransformer):
 
     # -- webhook receivers ---------------------------------------------------------------
 
-    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript,
+    ) -> cst.BaseExpression:
         """`(await request.json())["output"]`, `payload["status"]` of a parsed request body: a
         receiver of Replicate's webhook payload, which fal's does not match. Flagged once per
         statement; the code is left as it is."""
@@ -261,14 +268,17 @@ class _Rewriter(cst.CSTTransformer):
         if isinstance(node, cst.Name) and self.context is not None:
             for assignment in self.context.tracking._assignments(node):
                 parent = self.get_metadata(ParentNodeProvider, getattr(assignment, "node", None), None)
-                statement = self.get_metadata(ParentNodeProvider, parent, None) if parent is not None else None
+                statement = (self.get_metadata(ParentNodeProvider, parent, None)
+                             if parent is not None else None)
                 if isinstance(statement, cst.Assign) and self._is_request_body(statement.value):
                     return True
         return False
 
     # -- names -------------------------------------------------------------------------------
 
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute,
+    ) -> cst.BaseExpression:
         return self._exception(original_node, updated_node)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
@@ -278,7 +288,8 @@ class _Rewriter(cst.CSTTransformer):
         assert self.context is not None
         path = self.context.tracking.replicate_path(original)
         replacement = Exceptions.replacement(path) if path else None
-        if path == ["Client"] and isinstance(self.get_metadata(ParentNodeProvider, original, None), cst.Annotation):
+        if path == ["Client"] and isinstance(self.get_metadata(ParentNodeProvider, original, None),
+                                             cst.Annotation):
             replacement = cst.parse_expression("fal_client.SyncClient")  # `client: replicate.Client`
         if replacement is None:
             return updated
@@ -303,7 +314,9 @@ class _Rewriter(cst.CSTTransformer):
                 ".environ." in f".{name}" and name.split(".")[-1] in ("get", "setdefault", "pop")))
         return False
 
-    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.BaseExpression:
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString,
+    ) -> cst.BaseExpression:
         if not self._reads_environment(original_node):
             return updated_node
         replacement = Environment.replacement(updated_node)

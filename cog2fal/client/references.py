@@ -14,9 +14,10 @@ convert` gives the model's Cog project (`image: r8.im/owner/name`).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 from cog2fal.errors import CogProjectError
 from cog2fal.naming import app_name_from_image
@@ -85,5 +86,6 @@ def load_map(path: Path | None, fal_owner: str | None) -> ModelMap:
             raise CogProjectError(f"models.\"{ref}\": give the fal app id as a string or "
                                   f"{{ app = \"team/app\", path = \"/stream\" }}", path)
         if not re.match(r"^[\w.-]+/[\w./-]+$", entries[ref].app):
-            raise CogProjectError(f"models.\"{ref}\": `{entries[ref].app}` is not a fal app id (team/app)", path)
+            raise CogProjectError(
+                f"models.\"{ref}\": `{entries[ref].app}` is not a fal app id (team/app)", path)
     return ModelMap(entries, fal_owner)

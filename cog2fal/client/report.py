@@ -50,4 +50,5 @@ class RunReport:
         verb = {"write": "rewrote", "check": "would rewrite", "diff": "would rewrite"}[mode]
         helpers = f"; helper module {', '.join(self.helpers)}" if self.helpers else ""
         print(f"{verb} {counts['files_changed']} file(s): {counts['rewritten']} call site(s) rewritten, "
-              f"{counts['flagged']} flagged with a TODO{helpers}", file=sys.stderr if mode == "diff" else sys.stdout)
+              f"{counts['flagged']} flagged with a TODO{helpers}",
+              file=sys.stderr if mode == "diff" else sys.stdout)

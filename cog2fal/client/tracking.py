@@ -123,8 +123,9 @@ class Tracking:
             bound = getattr(assignment, "node", None)
             if isinstance(bound, cst.Param):
                 annotation = bound.annotation
-                if annotation is not None and not (isinstance(annotation.annotation, cst.Name) and
-                                                   annotation.annotation.value in ("str", "int", "float", "bool")):
+                if annotation is not None and not (
+                        isinstance(annotation.annotation, cst.Name)
+                        and annotation.annotation.value in ("str", "int", "float", "bool")):
                     return True
                 continue
             parent = self._meta(ParentNodeProvider, bound) if bound is not None else None

@@ -29,7 +29,8 @@ def _display(path: Path) -> str:
 
 
 def helper_source() -> str:
-    return resources.files("cog2fal.client").joinpath(f"support/{HELPER_MODULE}.py").read_text(encoding="utf-8")
+    return (resources.files("cog2fal.client").joinpath(f"support/{HELPER_MODULE}.py")
+            .read_text(encoding="utf-8"))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -81,12 +82,18 @@ def run_client(paths: list[Path], map_file: Path | None, fal_owner: str | None, 
         target = folder / f"{HELPER_MODULE}.py"
         if not target.exists() or target.read_text(encoding="utf-8", errors="replace") != helper:
             writes[target] = helper.encode("utf-8")
-            originals[target] = target.read_text(encoding="utf-8", errors="replace") if target.exists() else ""
+            originals[target] = (target.read_text(encoding="utf-8", errors="replace") if target.exists()
+                                 else "")
             report.helpers.append(_display(target))
     mode = "diff" if diff else "check" if check else "write"
-    patch = "".join("".join(difflib.unified_diff(
-        originals[path].splitlines(keepends=True), writes[path].decode("utf-8", "replace").splitlines(keepends=True),
-        f"a/{_display(path)}" if originals[path] else "/dev/null", f"b/{_display(path)}")) for path in sorted(writes))
+    patch = "".join(
+        "".join(difflib.unified_diff(
+            originals[path].splitlines(keepends=True),
+            writes[path].decode("utf-8", "replace").splitlines(keepends=True),
+            f"a/{_display(path)}" if originals[path] else "/dev/null",
+            f"b/{_display(path)}",
+        ))
+        for path in sorted(writes))
     if diff and not as_json:
         print(patch, end="")
     elif not diff and not check:

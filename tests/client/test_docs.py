@@ -17,7 +17,8 @@ def client_rules_table() -> str:
     for rule in ALL_RULES:
         module = Path(inspect.getfile(rule)).relative_to(ROOT).as_posix()
         rows.append(f"| `{rule.id}` | {rule.replicate} | {rule.fal} | [`{Path(module).name}`](../{module}) |")
-    rows.append(f"| `{TODO_CODE}` | any call the rules cannot move (an unknown model, `models.list()`, ...) | "
+    rows.append(f"| `{TODO_CODE}` | "
+                "any call the rules cannot move (an unknown model, `models.list()`, ...) | "
                 "the call as it was, with `# TODO(cog2fal): ...` above it and a finding with its file:line | "
                 "[`codemod.py`](../cog2fal/client/codemod.py) |")
     return "\n".join(rows) + "\n"

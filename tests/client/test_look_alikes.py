@@ -31,7 +31,8 @@ def test_look_alikes_are_converted_or_flagged_at_their_line() -> None:
         for number, line in enumerate(lines):
             if _REPLICATE_CALL.search(line) and "fal_replicate_compat" not in line:
                 above = lines[max(0, number - 3):number]
-                assert any("# TODO(cog2fal):" in previous for previous in above), f"{path.name}:{number + 1}: {line}"
+                assert any("# TODO(cog2fal):" in previous for previous in above), \
+                    f"{path.name}:{number + 1}: {line}"
         for site in result.sites:
             if site.status == "flagged":
                 assert "# TODO(cog2fal): " + site.detail in text

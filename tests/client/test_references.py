@@ -14,7 +14,8 @@ from cog2fal.naming import app_name_from_image
 
 def test_fal_owner_uses_the_app_name_convert_gives() -> None:
     models = load_map(None, "team")
-    assert models.target("acme/Super_Res:9f3a") == Target(f"team/{app_name_from_image('r8.im/acme/Super_Res')}")
+    assert models.target("acme/Super_Res:9f3a") == \
+        Target(f"team/{app_name_from_image('r8.im/acme/Super_Res')}")
     assert models.target("acme/super-res") == Target("team/super-res")
     assert models.target("0123456789abcdef0123456789abcdef") is None  # a bare version id names no model
     assert load_map(None, None).target("acme/x") is None
@@ -42,8 +43,8 @@ def test_bad_maps_name_the_file(tmp_path: Path, text: str, message: str) -> None
 
 
 def test_discovery_skips_environments_and_build_folders(tmp_path: Path) -> None:
-    for name in ("a.py", "pkg/b.py", ".git/c.py", "venv/d.py", "env2/lib/e.py", "build/f.py", "node_modules/g.py",
-                 "x/site-packages/h.py", "pkg/__pycache__/i.py", "notes.txt"):
+    for name in ("a.py", "pkg/b.py", ".git/c.py", "venv/d.py", "env2/lib/e.py", "build/f.py",
+                 "node_modules/g.py", "x/site-packages/h.py", "pkg/__pycache__/i.py", "notes.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("")
     (tmp_path / "env2" / "pyvenv.cfg").write_text("home = /usr\n")

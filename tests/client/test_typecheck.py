@@ -113,7 +113,8 @@ def test_rewritten_programs_type_check_against_fal_client(tmp_path: Path) -> Non
         (tmp_path / name).write_text(result.text)
     (tmp_path / "fal_replicate_compat.py").write_text(helper_source())
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--check-untyped-defs", "--no-incremental", "--cache-dir", str(tmp_path / ".m"),
+        [sys.executable, "-m", "mypy", "--check-untyped-defs", "--no-incremental",
+         "--cache-dir", str(tmp_path / ".m"),
          "--python-version", f"{sys.version_info.major}.{sys.version_info.minor}", *sorted(PROGRAMS),
          "fal_replicate_compat.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
@@ -128,6 +129,7 @@ def test_a_wrong_keyword_would_be_caught(tmp_path: Path) -> None:
         import fal_client
         fal_client.submit("team/app", {}, webhook="https://example.com")
     '''))
-    checked = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", str(tmp_path / ".m"),
-                              "wrong.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    checked = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental",
+                              "--cache-dir", str(tmp_path / ".m"), "wrong.py"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert checked.returncode == 1 and 'Unexpected keyword argument "webhook"' in checked.stdout

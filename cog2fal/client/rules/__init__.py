@@ -14,6 +14,8 @@ from cog2fal.client.rules.stream import Stream
 from cog2fal.client.rules.trainings import Trainings
 from cog2fal.client.rules.webhooks import Webhooks
 
-CALL_RULES: tuple[ClientRule, ...] = (Run(), Stream(), Predictions(), Predict(), Trainings(), Clients(), Webhooks())
+CALL_RULES: tuple[ClientRule, ...] = (
+    Run(), Stream(), Predictions(), Predict(), Trainings(), Clients(), Webhooks(),
+)
 NAME_RULES = (Exceptions, Environment)
 ALL_RULES = (*(type(rule) for rule in CALL_RULES), *NAME_RULES, Imports)

@@ -104,7 +104,8 @@ class CallSite:
         if not asynchronous:
             return cst.Attribute(value=receiver, attr=cst.Name(name))
         if chain.kind == "client":
-            client = call("fal_client.AsyncClient", arg(cst.Attribute(value=receiver, attr=cst.Name("key")), "key"))
+            client = call("fal_client.AsyncClient",
+                          arg(cst.Attribute(value=receiver, attr=cst.Name("key")), "key"))
             return cst.Attribute(value=client, attr=cst.Name(name))
         return None
 

@@ -14,7 +14,8 @@ from cog2fal.codes import Code
 class Clients(ClientRule):
     id = Code.CLIENT_CLIENTS
     summary = "a client with its own token"
-    replicate = "`replicate.Client(api_token=..., base_url=..., timeout=...)`, `from replicate.client import Client`"
+    replicate = ("`replicate.Client(api_token=..., base_url=..., timeout=...)`, "
+                 "`from replicate.client import Client`")
     fal = "`fal_client.SyncClient(key=...)`"
 
     def matches(self, chain: Chain) -> bool:
@@ -28,7 +29,8 @@ class Clients(ClientRule):
         for item in site.args:
             name = item.keyword.value if item.keyword else None
             if name == "base_url":
-                site.note("fal_client talks to fal's hosts; set FAL_RUN_HOST / FAL_QUEUE_RUN_HOST to change them")
+                site.note("fal_client talks to fal's hosts; "
+                          "set FAL_RUN_HOST / FAL_QUEUE_RUN_HOST to change them")
             elif name not in (None, "api_token"):
                 site.note(f"`{name}=` of Replicate's client has no fal_client equivalent; dropped")
         site.context.uses_fal_client = True

@@ -66,7 +66,9 @@ def keep_layout(original: cst.Call, new: cst.Call) -> cst.Call:
         return new
     args = []
     for index, item in enumerate(new.args):
-        like = old[-1] if index == len(new.args) - 1 else old[min(index, len(old) - 2)] if len(old) > 1 else old[0]
+        like = (old[-1] if index == len(new.args) - 1
+                else old[min(index, len(old) - 2)] if len(old) > 1
+                else old[0])
         args.append(item.with_changes(comma=like.comma, whitespace_after_arg=like.whitespace_after_arg))
     return new.with_changes(args=args, whitespace_before_args=original.whitespace_before_args)
 

@@ -14,7 +14,8 @@ from cog2fal.codes import Code
 class Imports:
     id = Code.CLIENT_IMPORTS
     summary = "imports: replicate → fal_client (and the helper module)"
-    replicate = "`import replicate`, `from replicate.client import Client`, `from replicate.exceptions import ...`"
+    replicate = ("`import replicate`, `from replicate.client import Client`, "
+                 "`from replicate.exceptions import ...`")
     fal = "`import fal_client`, `import fal_replicate_compat`"
 
 
@@ -25,7 +26,8 @@ def _full_name(node: cst.BaseExpression) -> str:
 def _is_replicate(node: cst.Import | cst.ImportFrom) -> bool:
     if isinstance(node, cst.Import):
         return any(_full_name(a.name).split(".")[0] == "replicate" for a in node.names)
-    return not node.relative and node.module is not None and _full_name(node.module).split(".")[0] == "replicate"
+    return not node.relative and node.module is not None \
+        and _full_name(node.module).split(".")[0] == "replicate"
 
 
 class _Unused(cst.CSTVisitor):
@@ -81,8 +83,9 @@ class _Rewrite(cst.CSTTransformer):
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         body = []
         touched = False
-        # The original's aliases are the ones `unused` holds.
-        for statement, updated in zip(original_node.body, updated_node.body):
+        # The original's aliases are the ones `unused` holds. Both bodies hold the same statements
+        # (this transformer changes none inside a line), so they pair one to one.
+        for statement, updated in zip(original_node.body, updated_node.body, strict=True):
             if isinstance(statement, (cst.Import, cst.ImportFrom)) and _is_replicate(statement) and \
                     not isinstance(statement.names, cst.ImportStar):
                 touched = True
@@ -116,7 +119,8 @@ def _insert_at_top(module: cst.Module, new_lines: list[cst.SimpleStatementLine])
     while index < len(body):
         statement = body[index]
         if isinstance(statement, cst.SimpleStatementLine) and (
-                (isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString)
+                (isinstance(statement.body[0], cst.Expr)
+                 and isinstance(statement.body[0].value, cst.SimpleString)
                  and index == 0)
                 or (isinstance(statement.body[0], cst.ImportFrom) and statement.body[0].module is not None
                     and _full_name(statement.body[0].module) == "__future__")):
@@ -126,7 +130,9 @@ def _insert_at_top(module: cst.Module, new_lines: list[cst.SimpleStatementLine])
     return module.with_changes(body=[*body[:index], *new_lines, *body[index:]])
 
 
-def rewrite_imports(module: cst.Module, uses_fal_client: bool, uses_helper: bool, package: bool) -> cst.Module:
+def rewrite_imports(
+    module: cst.Module, uses_fal_client: bool, uses_helper: bool, package: bool,
+) -> cst.Module:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     finder = _Unused()
     wrapper.visit(finder)
@@ -134,7 +140,8 @@ def rewrite_imports(module: cst.Module, uses_fal_client: bool, uses_helper: bool
     if (uses_fal_client or uses_helper) and "fal_client" not in finder.has:
         new_lines.append(_line("import fal_client\n"))
     if uses_helper and HELPER_MODULE not in finder.has:
-        new_lines.append(_line(f"from . import {HELPER_MODULE}\n" if package else f"import {HELPER_MODULE}\n"))
+        new_lines.append(_line(f"from . import {HELPER_MODULE}\n" if package
+                               else f"import {HELPER_MODULE}\n"))
     rewriter = _Rewrite(finder.unused, new_lines)
     result = wrapper.module.visit(rewriter)
     if new_lines and not rewriter.placed:

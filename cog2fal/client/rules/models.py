@@ -16,7 +16,8 @@ from cog2fal.codes import Code
 class Predict(ClientRule):
     id = Code.CLIENT_PREDICT
     summary = "the old clients' version.predict() and model.predict()"
-    replicate = "`replicate.models.get(\"owner/name\").versions.get(\"id\").predict(**inputs)`, `model.predict(...)`"
+    replicate = ("`replicate.models.get(\"owner/name\").versions.get(\"id\").predict(**inputs)`, "
+                 "`model.predict(...)`")
     fal = "`fal_replicate_compat.output(fal_client.subscribe(\"team/app\", {...}), file_output=False)`"
 
     def matches(self, chain: Chain) -> bool:

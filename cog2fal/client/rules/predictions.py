@@ -75,7 +75,8 @@ class Predictions(ClientRule):
 
     @staticmethod
     def _has_reference_argument(site: CallSite) -> bool:
-        return site.chain.kind != "deployment" and site.chain.names != ("deployments", "get()", "predictions", "create")
+        return site.chain.kind != "deployment" \
+            and site.chain.names != ("deployments", "get()", "predictions", "create")
 
     def _target(self, site: CallSite) -> Target | None:
         chain = site.chain

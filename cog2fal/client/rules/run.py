@@ -36,7 +36,8 @@ class Run(ClientRule):
         token = value_of(site, "api_token")
         if token is not None:
             site.context.uses_fal_client = True
-            client = call("fal_client.AsyncClient" if asynchronous else "fal_client.SyncClient", arg(token, "key"))
+            client = call("fal_client.AsyncClient" if asynchronous else "fal_client.SyncClient",
+                          arg(token, "key"))
             func: cst.BaseExpression | None = cst.Attribute(value=client, attr=cst.Name("subscribe"))
         else:
             func = site.fal("subscribe", asynchronous=asynchronous)
@@ -49,5 +50,6 @@ class Run(ClientRule):
         file_output = keyword_of(site.args, "use_file_output")
         if file_output is not None:
             extra.append(arg(file_output.value, "file_output"))
-        site.detail = f"{'fal_client.subscribe_async' if asynchronous else 'fal_client.subscribe'} {target.app}"
+        site.detail = (f"{'fal_client.subscribe_async' if asynchronous else 'fal_client.subscribe'} "
+                       f"{target.app}")
         return call(site.use_helper("async_output" if asynchronous else "output"), arg(response), *extra)

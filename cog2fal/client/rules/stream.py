@@ -16,7 +16,8 @@ class Stream(ClientRule):
     id = Code.CLIENT_STREAM
     summary = "stream a model's output as it is produced"
     replicate = "`replicate.stream(ref, input=...)`, `await replicate.async_stream(...)`"
-    fal = "`fal_replicate_compat.stream(fal_client.stream(\"team/app\", {...}))` (`stream_async`, `async_stream`)"
+    fal = ("`fal_replicate_compat.stream(fal_client.stream(\"team/app\", {...}))` "
+           "(`stream_async`, `async_stream`)")
 
     def matches(self, chain: Chain) -> bool:
         return chain.kind in ("module", "client", "parameter") and \
@@ -26,7 +27,8 @@ class Stream(ClientRule):
         asynchronous = site.chain.names == ("async_stream",)
         if unknown_arguments(site, {"ref", "model", "version", "input", "use_file_output"}, 2):
             return None
-        target = site.app_target(value_of(site, "ref", 0, original=True) or value_of(site, "model", original=True)
+        target = site.app_target(value_of(site, "ref", 0, original=True)
+                                 or value_of(site, "model", original=True)
                                  or value_of(site, "version", original=True))
         if target is None:
             return None

@@ -6,10 +6,10 @@ from __future__ import annotations
 import libcst as cst
 
 from cog2fal.client.building import keyword_of
+from cog2fal.client.references import Target
 from cog2fal.client.rules.base import CallSite, ClientRule
 from cog2fal.client.rules.common import fal_call, unknown_arguments, value_of, webhook_arguments
 from cog2fal.client.rules.predictions import prediction
-from cog2fal.client.references import Target
 from cog2fal.client.tracking import Chain
 from cog2fal.codes import Code
 
@@ -18,7 +18,8 @@ class Trainings(ClientRule):
     id = Code.CLIENT_TRAININGS
     summary = "trainings on the app's /train endpoint"
     replicate = "`trainings.create(version=/model=, input=, destination=, webhook=)`"
-    fal = "`fal_replicate_compat.Prediction(\"team/app\", fal_client.submit(\"team/app\", {...}, path=\"/train\"))`"
+    fal = ("`fal_replicate_compat.Prediction(\"team/app\", "
+           "fal_client.submit(\"team/app\", {...}, path=\"/train\"))`")
 
     def matches(self, chain: Chain) -> bool:
         return chain.kind in ("module", "client", "parameter") and chain.names == ("trainings", "create")

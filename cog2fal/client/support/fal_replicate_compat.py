@@ -158,7 +158,10 @@ def arguments(value: Any) -> Any:
 
 
 _STATUS = {fal_client.Queued: "starting", fal_client.InProgress: "processing"}
-Handle = Union[fal_client.SyncRequestHandle, str]
+# `Union`, not `X | Y`: this alias is evaluated when the module is imported (the `__future__`
+# import only defers annotations), and `X | Y` between classes fails before Python 3.10. The module
+# is copied into users' projects, which fal_client lets run on Python 3.8 and 3.9.
+Handle = Union[fal_client.SyncRequestHandle, str]  # noqa: UP007 (runs at import on Python 3.8+)
 
 
 class Prediction:
