@@ -14,13 +14,17 @@ convert` gives the model's Cog project (`image: r8.im/owner/name`).
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomllib
-
 from cog2fal.errors import CogProjectError
 from cog2fal.naming import app_name_from_image
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, before it joined the standard library
+    import tomli as tomllib
 
 _MODEL = re.compile(r"^(?:[\w.-]+/)+[\w.-]+(?::[\w.-]+)?$")
 _VERSION_ID = re.compile(r"^[0-9a-f]{32,64}$")
