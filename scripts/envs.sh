@@ -10,6 +10,7 @@
 #   runtime  cog 0.23.1 (reference runtime) + fal + the runnable examples' dependencies
 #            (Pillow, numpy, torch 2.13.0 CPU), for `cog2fal verify`.
 set -euo pipefail
+shopt -s inherit_errexit  # `set -e` inside $(...) too: a failed step must stop the run
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COG2FAL_CACHE="${COG2FAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cog2fal}"
@@ -28,10 +29,12 @@ _venv() {  # _venv NAME "pip args..." -> prints the venv path
   if [ ! -x "$dir/bin/python" ] || [ ! -f "$dir/.complete" ]; then
     echo "==> building the $name environment ($dir)" >&2
     rm -rf "$dir"
-    "$PYTHON" -m venv "$dir"
-    _pip "$dir/bin/python" install --upgrade pip
+    # Checked one by one: `set -e` does not reach into the $(...) this runs in, and a venv
+    # marked complete after a failed install would be reused broken.
+    "$PYTHON" -m venv "$dir" || { echo "could not create $dir" >&2; exit 1; }
+    _pip "$dir/bin/python" install --upgrade pip || { echo "pip upgrade failed in $dir" >&2; exit 1; }
     # shellcheck disable=SC2086
-    _pip "$dir/bin/python" install $spec
+    _pip "$dir/bin/python" install $spec || { echo "installing into $dir failed" >&2; exit 1; }
     touch "$dir/.complete"
   fi
   echo "$dir"
@@ -40,6 +43,7 @@ _venv() {  # _venv NAME "pip args..." -> prints the venv path
 # cog2fal's own dependencies and every optional group (the test tools), read from pyproject.toml
 # so the key follows them. tomllib is in the standard library from Python 3.11 on.
 TOOL_DEPS="$("$PYTHON" - "$REPO/pyproject.toml" <<'PY'
+import shlex
 import sys
 try:
     import tomllib
@@ -50,7 +54,7 @@ with open(sys.argv[1], "rb") as file:
     project = tomllib.load(file)["project"]
 deps = [*project["dependencies"], *(d for group in project.get("optional-dependencies", {}).values()
                                     for d in group)]
-print(" ".join(f"'{d}'" for d in deps))
+print(" ".join(shlex.quote(d) for d in deps))
 PY
 )"
 

@@ -174,6 +174,15 @@ class _Reader:
                             node)
         return node.value
 
+    def command(self, text: str, node: _Node, key: str) -> str:
+        """A `build.run` command as one `RUN` line: a backslash at its end would continue that
+        line into the next instruction of the Dockerfile (Cog's own build included)."""
+        command = self.clean(text.strip(), node, key)
+        if command.endswith("\\"):
+            raise self.fail(f"`{key}` command ends with a backslash, which would continue it into "
+                            "the next Dockerfile instruction", node)
+        return command
+
     def run_list(self, node: _Node, key: str) -> list[RunCommand]:
         if node.value is None:
             return []
@@ -190,9 +199,9 @@ class _Reader:
                     raise self.fail(f"`{key}` item `mounts` must be a list of mappings", item)
                 mounts = [{self.clean(str(k), item, f"{key} mounts"): self.clean(str(v), item, f"{key} mounts")
                            for k, v in m.items()} for m in mounts]
-                commands.append(RunCommand(self.clean(command.value.strip(), item, key), mounts))
+                commands.append(RunCommand(self.command(command.value, item, key), mounts))
             elif isinstance(item.value, str):
-                commands.append(RunCommand(self.clean(item.value.strip(), item, key)))
+                commands.append(RunCommand(self.command(item.value, item, key)))
             else:
                 raise self.fail(f"`{key}` items must be strings or {{command, mounts}}", item)
         return commands

@@ -184,3 +184,16 @@ def test_folded_and_block_run_items_keep_parity_with_cog(tmp_path: Path) -> None
     with pytest.raises(CogProjectError) as error:
         config(tmp_path, "predict: p.py:P\nbuild:\n  run:\n    - |\n      echo a\n      echo b\n")
     assert error.value.line == 4 and "new line" in error.value.message
+
+
+@pytest.mark.parametrize("item", ["'\\'", "'pip install x \\  '", "{command: 'echo \\'}"])
+def test_a_run_command_ending_in_a_backslash_is_refused(tmp_path: Path, item: str) -> None:
+    """Found by the fuzz suite: `RUN echo \\` continues into the next Dockerfile instruction."""
+    with pytest.raises(CogProjectError) as error:
+        config(tmp_path, f"predict: p.py:P\nbuild:\n  run:\n    - echo ok\n    - {item}\n")
+    assert error.value.line == 5 and "backslash" in error.value.message
+
+
+def test_a_backslash_inside_a_run_command_is_kept(tmp_path: Path) -> None:
+    cfg = config(tmp_path, "predict: p.py:P\nbuild:\n  run:\n    - 'printf \"a\\n\" > f'\n")
+    assert [item.command for item in cfg.run] == ['printf "a\\n" > f']
