@@ -1,0 +1,138 @@
+"""Inputs declared through a helper of the same file, and shared descriptors on an instance.
+
+replicate's FLUX predictors write `steps: int = Inputs.num_steps_with(default=28, le=50)`, where
+`Inputs.num_steps_with` is a static method whose body builds and returns `Input(...)`; others use
+a module function, or a class method. The helper is found here (statically, by its name) and its
+body folded by `Folder.fold_helper_call` into the `Input(...)` call it returns. Older FLUX code
+reads shared descriptors through an instance (`SHARED = SharedInputs()`, then `SHARED.prompt`):
+`owner_class` resolves such a name to its class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from cog2fal.reading.bindings import Bindings, dotted_name
+from cog2fal.reading.folding import Folder, NotFoldable, ReturnedCall
+from cog2fal.reading.source import SourceFile
+
+
+@dataclass
+class HelperCall:
+    """A call of a local helper that builds an `Input(...)`: what it returns, folded, or why not."""
+
+    name: str  # the helper as called: `Inputs.num_steps_with`
+    returned: ReturnedCall | None
+    reason: str | None = None
+
+
+def _top_level(module: cst.Module, kind: type, name: str) -> cst.CSTNode | None:
+    """The last top-level definition of `name` of `kind` (inside `if`/`try` too), as at run time."""
+    found = None
+    for statement in module.body:
+        candidates = list(statement.body.body) if isinstance(statement, (cst.If, cst.Try)) else [statement]
+        for node in candidates:
+            if isinstance(node, (cst.ClassDef, cst.FunctionDef)) and node.name.value == name:
+                found = node if isinstance(node, kind) else None
+    return found
+
+
+def _instance_of(module: cst.Module, name: str) -> str | None:
+    """`NAME = SomeClass()` at the top level → "SomeClass"; the last assignment wins."""
+    found = None
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+                [small.target] if isinstance(small, cst.AnnAssign) and small.value is not None else []
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                value = small.value  # type: ignore[union-attr]
+                found = value.func.value if isinstance(value, cst.Call) and not value.args and \
+                    isinstance(value.func, cst.Name) else None
+    return found
+
+
+def owner_class(owner: str, source: SourceFile, bindings: Bindings) -> tuple[cst.ClassDef, bool] | None:
+    """The local class `owner` names, and whether `owner` is an instance of it (not the class)."""
+    if owner in bindings.names:  # imported: not this file's
+        return None
+    cls = _top_level(source.module, cst.ClassDef, owner)
+    if isinstance(cls, cst.ClassDef):
+        return cls, False
+    class_name = _instance_of(source.module, owner)
+    if class_name is None or class_name in bindings.names:
+        return None
+    cls = _top_level(source.module, cst.ClassDef, class_name)
+    return (cls, True) if isinstance(cls, cst.ClassDef) else None
+
+
+def _decorator_names(func: cst.FunctionDef) -> list[str | None]:
+    return [dotted_name(d.decorator) for d in func.decorators]
+
+
+def _helper(call: cst.Call, source: SourceFile, bindings: Bindings) -> tuple[cst.FunctionDef, bool] | None:
+    """The local function `call` calls, and whether its first parameter is bound (`cls`, `self`)."""
+    name = dotted_name(call.func)
+    if name is None or name.count(".") > 1:
+        return None
+    if "." not in name:
+        if name in bindings.names:
+            return None
+        func = _top_level(source.module, cst.FunctionDef, name)
+        return (func, False) if isinstance(func, cst.FunctionDef) else None
+    owner_name, attr = name.split(".")
+    owner = owner_class(owner_name, source, bindings)
+    if owner is None:
+        return None
+    cls, is_instance = owner
+    method = None
+    for item in cls.body.body:
+        if isinstance(item, cst.FunctionDef) and item.name.value == attr:
+            method = item
+    if method is None:
+        return None
+    decorators = _decorator_names(method)
+    bound = "classmethod" in decorators or ("staticmethod" not in decorators and is_instance)
+    return method, bound
+
+
+def _builds_input(func: cst.FunctionDef, bindings: Bindings) -> bool:
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Call(self, node: cst.Call) -> bool:
+            if bindings.resolve(node.func) == "cog.Input":
+                self.found = True
+            return not self.found
+
+    finder = Finder()
+    func.body.visit(finder)
+    return finder.found
+
+
+def helper_input(node: cst.BaseExpression | None, source: SourceFile, bindings: Bindings,
+                 folder: Folder) -> HelperCall | None:
+    """`node`, a parameter's default, as a call of a helper of this file that builds an `Input`;
+    None when it is not one (another call, a helper that builds no `Input`)."""
+    if not isinstance(node, cst.Call):
+        return None
+    found = _helper(node, source, bindings)
+    if found is None or not _builds_input(found[0], bindings):
+        return None
+    func, bound = found
+    name = dotted_name(node.func) or ""
+    others = [d for d in _decorator_names(func) if d not in ("staticmethod", "classmethod")]
+    if others or func.asynchronous is not None:
+        what = f"decorator `@{others[0] or '...'}`" if others else "`async def`"
+        return HelperCall(name, None, f"the helper has a {what}")
+    try:
+        returned = folder.fold_helper_call(source.module.code_for_node(func.with_changes(decorators=[])),
+                                           source.code(node), first_is_bound=bound)
+    except NotFoldable as exc:
+        return HelperCall(name, None, str(exc))
+    if bindings.resolve(cst.parse_expression(returned.callee)) != "cog.Input":
+        return HelperCall(name, None, f"the helper returns `{returned.callee}(...)`, not `Input(...)`")
+    return HelperCall(name, returned)
