@@ -393,10 +393,12 @@ class Folder:
         return op(self._eval(node.operand, scope))
 
     def _eval_BoolOp(self, node: ast.BoolOp, scope: dict[str, Any]) -> Any:
-        values = [self._eval(v, scope) for v in node.values]
-        if isinstance(node.op, ast.And):
-            return all(values) and values[-1]
-        return next((v for v in values if v), values[-1])
+        """Short-circuits as Python does, returning the operand that decided."""
+        for operand in node.values[:-1]:
+            value = self._eval(operand, scope)
+            if bool(value) != isinstance(node.op, ast.And):
+                return value
+        return self._eval(node.values[-1], scope)
 
     def _eval_Compare(self, node: ast.Compare, scope: dict[str, Any]) -> Any:
         left = self._eval(node.left, scope)

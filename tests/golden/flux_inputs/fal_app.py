@@ -6,35 +6,12 @@ See MIGRATION.md for what changed and what to check before `fal deploy`.
 """
 
 import mimetypes
-import os
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 import fal
-from fal import ContainerImage
 from fal.toolkit import Audio, File, Image, Video, download_file
 from pydantic import BaseModel, Field
-
-# The Cog build environment, cleaned of Cog's runtime (see MIGRATION.md).
-DOCKERFILE = """\
-#syntax=docker/dockerfile:1.4
-FROM nvidia/cuda:12.1.1-cudnn8-devel-ubuntu22.04
-ENV DEBIAN_FRONTEND=noninteractive
-ENV PYTHONUNBUFFERED=1
-ENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/usr/lib/x86_64-linux-gnu:/usr/local/nvidia/lib64:/usr/local/nvidia/bin
-ENV NVIDIA_DRIVER_CAPABILITIES=all
-RUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update -qq && apt-get install -qqy --no-install-recommends curl ca-certificates git && rm -rf /var/lib/apt/lists/*
-COPY --from=ghcr.io/astral-sh/uv:0.9.26 /uv /uvx /usr/local/bin/
-ENV UV_PYTHON_INSTALL_DIR=/opt/uv/python
-RUN uv python install 3.11 && uv venv --seed --python 3.11 /opt/venv
-ENV VIRTUAL_ENV=/opt/venv
-ENV PATH="/opt/venv/bin:$PATH"
-RUN find / -type f -name "*python*.so" -printf "%h\\n" | sort -u > /etc/ld.so.conf.d/cog.conf && ldconfig
-WORKDIR /src
-COPY . /src
-ENV PYTHONPATH=/src
-RUN python -m pip install --no-cache-dir fal
-"""
 
 
 def upload(path: Path) -> File:
@@ -87,19 +64,18 @@ class FluxInputs(fal.App, name="flux-inputs"):
     """Serves `DevPredictor.predict()` from `predict.py`."""
 
     machine_type = "GPU-A100"
-    image = ContainerImage.from_dockerfile_str(
-        DOCKERFILE,
-        context_dir=os.path.dirname(os.path.abspath(__file__)),
-    )
+    app_files: ClassVar[list[str]] = [
+        "cog2fal_runtime.py",
+        "predict.py",
+    ]
 
     def setup(self) -> None:
-        # The image holds the model code in /src (see the Dockerfile).
-        import sys
-
-        sys.path.insert(0, "/src")
+        # Runs on the runner: the model code ships with the app (app_files) and is
+        # imported from its own folder, as under Cog's /src, so its module-level code
+        # runs here.
         import cog2fal_runtime
 
-        self.predictor = cog2fal_runtime.load_predictor("predict.py", "DevPredictor", root="/src")
+        self.predictor = cog2fal_runtime.load_predictor("predict.py", "DevPredictor")
         self.predictor.setup()
 
     @fal.endpoint("/")
