@@ -16,7 +16,8 @@ import string
 import textwrap
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -224,8 +225,8 @@ class ReturnedCall:
     arguments, each folded or the `NotFoldable` that says why that one is not."""
 
     callee: str
-    args: list[Any] = field(default_factory=list)
-    kwargs: dict[str, Any] = field(default_factory=dict)
+    args: list[Any] = dataclass_field(default_factory=list)
+    kwargs: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -593,8 +594,10 @@ class Folder:
         """The helper's parameters → the call's folded arguments, as Python binds them."""
         spec = function.args
         positional = [a.arg for a in [*spec.posonlyargs, *spec.args]]
-        defaults = dict(zip(positional[len(positional) - len(spec.defaults):], spec.defaults, strict=True))
-        defaults |= {a.arg: d for a, d in zip(spec.kwonlyargs, spec.kw_defaults, strict=True) if d is not None}
+        with_defaults = positional[len(positional) - len(spec.defaults):]
+        defaults = dict(zip(with_defaults, spec.defaults, strict=True))
+        defaults |= {a.arg: d for a, d in zip(spec.kwonlyargs, spec.kw_defaults, strict=True)
+                     if d is not None}
         scope: dict[str, Any] = {}
         if first_is_bound:
             if not positional:

@@ -139,8 +139,8 @@ def parameter(draw: st.DrawFn, name: str) -> str:
         helper = draw(st.sampled_from(["Inputs.steps_with", "SHARED.steps_with", "input_with",
                                        "Inputs.missing_with"]))
         args = draw(st.lists(EXPRESSION, max_size=2))
-        args += [f"{key}={draw(EXPRESSION)}" for key in
-                 draw(st.lists(st.sampled_from(["default", "le", "description", "bogus"]), max_size=2, unique=True))]
+        keys = st.lists(st.sampled_from(["default", "le", "description", "bogus"]), max_size=2, unique=True)
+        args += [f"{key}={draw(EXPRESSION)}" for key in draw(keys)]
         text += f" = {helper}({', '.join(args)})"
     return text
 

@@ -70,7 +70,8 @@ def statements(draw: st.DrawFn, names: list[str], depth: int, supported: bool) -
                 block += ["else:", *("    " + line for line in orelse)]
             lines.append("\n".join(block))
         elif not supported:
-            lines.append(draw(st.sampled_from(UNSUPPORTED)).format(name=draw(st.sampled_from(names or ["x"]))))
+            name = draw(st.sampled_from(names or ["x"]))
+            lines.append(draw(st.sampled_from(UNSUPPORTED)).format(name=name))
     return "\n".join(lines).splitlines()
 
 
@@ -101,8 +102,8 @@ def helpers(draw: st.DrawFn) -> tuple[str, str, bool]:
     required = params[:count - with_default]
     named = [f"{p}={draw(LITERALS)}" for p in params[given_args:] if p in required or draw(st.booleans())]
     if kwargs:
-        named += [f"{key}={draw(LITERALS)}" for key in
-                  draw(st.lists(st.sampled_from(["regex", "min_length", "max_length"]), max_size=2, unique=True))]
+        keys = st.lists(st.sampled_from(["regex", "min_length", "max_length"]), max_size=2, unique=True)
+        named += [f"{key}={draw(LITERALS)}" for key in draw(keys)]
     return definition, f"helper({', '.join([*arguments, *named])})", supported
 
 
