@@ -55,6 +55,9 @@ _MAX_SIZE = 10_000  # a literal bigger than this is not a sensible `choices` lis
 # two large ranges is not a value to publish but a way to exhaust memory or time.
 _MAX_UNITS = 1_000_000
 _MAX_STEPS = 200_000
+# What folding all the input helpers of one file may cost (steps run and characters parsed): a
+# file calling a long helper once per parameter must not cost minutes.
+_MAX_HELPER_COST = 1_000_000
 _NUMBER = re.compile(r"\d+")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -250,6 +253,8 @@ class Folder:
         self._active: set[str] = set()
         self._steps = 0  # evaluation steps of the expression being folded
         self._nested = 0
+        self._helper_cost = 0  # what folding this file's helpers has cost so far
+        self._helpers: dict[str, ast.FunctionDef] = {}  # parsed helper definitions
 
     def fold_source(self, source: str) -> Any:
         if not self._nested:
@@ -535,10 +540,15 @@ class Folder:
         helper's `def` (source text): its parameters bound from the call's arguments and their
         defaults, its body run (assignments, `if` on folded tests), up to `return callee(...)`.
         `first_is_bound`: a classmethod's `cls` or a method's `self`, never folded."""
+        if self.helper_budget_spent:
+            raise NotFoldable("folding this file's input helpers takes too long")
         self._steps = 0
         self._nested += 1
         try:
-            function = self._parse_function(definition)
+            function = self._helpers.get(definition)
+            if function is None:
+                self._helper_cost += len(definition)
+                function = self._helpers[definition] = self._parse_function(definition)
             call_node = self._parse_call(call)
             scope = self._bind_arguments(function, call_node, first_is_bound)
             returned = self._run(function.body, scope)
@@ -550,9 +560,14 @@ class Folder:
             raise NotFoldable(f"{type(exc).__name__}: {exc}") from None
         finally:
             self._nested -= 1
+            self._helper_cost += self._steps + len(call)
         if returned is None:
             raise NotFoldable("the helper returns no call")
         return returned
+
+    @property
+    def helper_budget_spent(self) -> bool:
+        return self._helper_cost > _MAX_HELPER_COST
 
     @staticmethod
     def _parse_function(definition: str) -> ast.FunctionDef:

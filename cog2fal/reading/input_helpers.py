@@ -113,26 +113,46 @@ def _builds_input(func: cst.FunctionDef, bindings: Bindings) -> bool:
     return finder.found
 
 
-def helper_input(node: cst.BaseExpression | None, source: SourceFile, bindings: Bindings,
-                 folder: Folder) -> HelperCall | None:
-    """`node`, a parameter's default, as a call of a helper of this file that builds an `Input`;
-    None when it is not one (another call, a helper that builds no `Input`)."""
-    if not isinstance(node, cst.Call):
-        return None
-    found = _helper(node, source, bindings)
-    if found is None or not _builds_input(found[0], bindings):
-        return None
-    func, bound = found
-    name = dotted_name(node.func) or ""
-    others = [d for d in _decorator_names(func) if d not in ("staticmethod", "classmethod")]
-    if others or func.asynchronous is not None:
-        what = f"decorator `@{others[0] or '...'}`" if others else "`async def`"
-        return HelperCall(name, None, f"the helper has a {what}")
-    try:
-        returned = folder.fold_helper_call(source.module.code_for_node(func.with_changes(decorators=[])),
-                                           source.code(node), first_is_bound=bound)
-    except NotFoldable as exc:
-        return HelperCall(name, None, str(exc))
-    if bindings.resolve(cst.parse_expression(returned.callee)) != "cog.Input":
-        return HelperCall(name, None, f"the helper returns `{returned.callee}(...)`, not `Input(...)`")
-    return HelperCall(name, returned)
+class InputHelpers:
+    """The helpers of one file that build an `Input(...)`: each is printed and searched once,
+    however many parameters call it."""
+
+    def __init__(self, source: SourceFile, bindings: Bindings, folder: Folder):
+        self.source, self.bindings, self.folder = source, bindings, folder
+        self._definitions: dict[int, tuple[cst.FunctionDef, str | None]] = {}
+
+    def _definition(self, func: cst.FunctionDef) -> str | None:
+        """The helper's `def` without decorators, or None when it builds no `Input`."""
+        if id(func) not in self._definitions:  # the node is kept with it: its id stays its own
+            text = self.source.module.code_for_node(func.with_changes(decorators=[])) \
+                if _builds_input(func, self.bindings) else None
+            self._definitions[id(func)] = (func, text)
+        return self._definitions[id(func)][1]
+
+    def call(self, node: cst.BaseExpression | None) -> HelperCall | None:
+        """`node`, a parameter's default, as a call of a helper of this file that builds an
+        `Input`; None when it is not one (another call, a helper that builds no `Input`)."""
+        if not isinstance(node, cst.Call):
+            return None
+        found = _helper(node, self.source, self.bindings)
+        if found is None:
+            return None
+        func, bound = found
+        name = dotted_name(node.func) or ""
+        if self.folder.helper_budget_spent:  # before printing or searching another helper
+            return HelperCall(name, None, "folding this file's input helpers takes too long")
+        definition = self._definition(func)
+        if definition is None:
+            return None
+        others = [d for d in _decorator_names(func) if d not in ("staticmethod", "classmethod")]
+        if others or func.asynchronous is not None:
+            what = f"decorator `@{others[0] or '...'}`" if others else "`async def`"
+            return HelperCall(name, None, f"the helper has a {what}")
+        try:
+            returned = self.folder.fold_helper_call(definition, self.source.code(node),
+                                                    first_is_bound=bound)
+        except NotFoldable as exc:
+            return HelperCall(name, None, str(exc))
+        if self.bindings.resolve(cst.parse_expression(returned.callee)) != "cog.Input":
+            return HelperCall(name, None, f"the helper returns `{returned.callee}(...)`, not `Input(...)`")
+        return HelperCall(name, returned)

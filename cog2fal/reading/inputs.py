@@ -21,7 +21,7 @@ from cog2fal.project import MISSING, Finding, InputField, Location, TypeRef
 from cog2fal.reading.annotations import AnnotationResolver
 from cog2fal.reading.bindings import Bindings, dotted_name
 from cog2fal.reading.folding import Folder, NotFoldable, ReturnedCall, is_json_value
-from cog2fal.reading.input_helpers import HelperCall, helper_input, owner_class
+from cog2fal.reading.input_helpers import HelperCall, InputHelpers, owner_class
 from cog2fal.reading.source import SourceFile
 
 INPUT_KEYWORDS = ("default", "description", "ge", "le", "min_length", "max_length", "regex",
@@ -89,6 +89,7 @@ class InputReader:
                  folder: Folder, findings: list[Finding]):
         self.source, self.bindings, self.resolver = source, bindings, resolver
         self.folder, self.findings = folder, findings
+        self.helpers = InputHelpers(source, bindings, folder)
 
     def location(self, node: cst.CSTNode) -> Location:
         return Location(self.source.display, self.source.line_of(node))
@@ -139,8 +140,7 @@ class InputReader:
             field = InputField(name=name, type=inferred or TypeRef("str"), location=where)
         call = param.default if is_input_call(param.default, self.bindings) else \
             shared_input(param.default, self.source, self.bindings)
-        helper = None if call is not None else \
-            helper_input(param.default, self.source, self.bindings, self.folder)
+        helper = None if call is not None else self.helpers.call(param.default)
         if call is not None:
             self._apply_input_call(field, split_input_call(call))  # type: ignore[arg-type]
         elif helper is not None and helper.returned is not None and \

@@ -5,6 +5,7 @@ the schema; what cannot be folded keeps today's run-time default and gets a TODO
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,22 @@ def test_a_helper_that_hangs_or_explodes_is_refused_quickly(tmp_path: Path) -> N
             return Input(default=default, description=text)
     ''')
     assert fields["steps"].default_source and Code.INPUT_HELPER_NOT_FOLDED in [f.code for f in findings]
+
+
+def test_a_long_helper_called_for_every_parameter_costs_seconds_not_minutes(tmp_path: Path) -> None:
+    """Each fold has its own step budget; all the helpers of a file share one more, after which
+    the rest keep their run-time defaults (with the TODO)."""
+    body = "".join(f"            x = x + {i}\n" for i in range(4000))
+    params = ", ".join(f"p{i}: int = Inputs.steps_with({i})" for i in range(400))
+    started = time.monotonic()
+    fields, findings = inputs_of(tmp_path, params, f'''
+    from cog import BasePredictor, Input
+
+    class Inputs:
+        @staticmethod
+        def steps_with(x):
+{body}            return Input(default=x)
+    ''')
+    assert time.monotonic() - started < 30
+    assert fields["p0"].default == sum(range(4000)) and fields["p399"].default_source
+    assert Code.INPUT_HELPER_NOT_FOLDED in [f.code for f in findings]
