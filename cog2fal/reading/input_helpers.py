@@ -5,7 +5,8 @@ replicate's FLUX predictors write `steps: int = Inputs.num_steps_with(default=28
 a module function, or a class method. The helper is found here (statically, by its name) and its
 body folded by `Folder.fold_helper_call` into the `Input(...)` call it returns. Older FLUX code
 reads shared descriptors through an instance (`SHARED = SharedInputs()`, then `SHARED.prompt`):
-`owner_class` resolves such a name to its class.
+`owner_class` resolves such a name to its class. Others keep one at the top level
+(`PROMPT = Input(...)`, then `prompt: str = PROMPT`): `module_value` finds it.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def _top_level(module: cst.Module, kind: type, name: str) -> cst.CSTNode | None:
     return found
 
 
-def _instance_of(module: cst.Module, name: str) -> str | None:
-    """`NAME = SomeClass()` at the top level → "SomeClass"; the last assignment wins."""
+def module_value(module: cst.Module, name: str) -> cst.BaseExpression | None:
+    """What `NAME = value` assigns at the top level; the last assignment wins."""
     found = None
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -49,10 +50,16 @@ def _instance_of(module: cst.Module, name: str) -> str | None:
             targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
                 [small.target] if isinstance(small, cst.AnnAssign) and small.value is not None else []
             if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                value = small.value  # type: ignore[union-attr]
-                found = value.func.value if isinstance(value, cst.Call) and not value.args and \
-                    isinstance(value.func, cst.Name) else None
+                found = small.value  # type: ignore[union-attr]
     return found
+
+
+def _instance_of(module: cst.Module, name: str) -> str | None:
+    """`NAME = SomeClass()` at the top level → "SomeClass"."""
+    value = module_value(module, name)
+    if isinstance(value, cst.Call) and not value.args and isinstance(value.func, cst.Name):
+        return value.func.value
+    return None
 
 
 def owner_class(owner: str, source: SourceFile, bindings: Bindings) -> tuple[cst.ClassDef, bool] | None:

@@ -21,7 +21,7 @@ from cog2fal.project import MISSING, Finding, InputField, Location, TypeRef
 from cog2fal.reading.annotations import AnnotationResolver
 from cog2fal.reading.bindings import Bindings, dotted_name
 from cog2fal.reading.folding import Folder, NotFoldable, ReturnedCall, is_json_value
-from cog2fal.reading.input_helpers import HelperCall, InputHelpers, owner_class
+from cog2fal.reading.input_helpers import HelperCall, InputHelpers, module_value, owner_class
 from cog2fal.reading.source import SourceFile
 
 INPUT_KEYWORDS = ("default", "description", "ge", "le", "min_length", "max_length", "regex",
@@ -63,8 +63,12 @@ def split_input_call(call: cst.Call) -> InputCall:
 def shared_input(node: cst.BaseExpression | None, source: SourceFile,
                  bindings: Bindings) -> cst.Call | None:
     """`Inputs.prompt` where `class Inputs: prompt = Input(...)` → that Input call; the same
-    through an instance (`SHARED = Inputs()`, then `SHARED.prompt`)."""
+    through an instance (`SHARED = Inputs()`, then `SHARED.prompt`), and `PROMPT` where the
+    module assigns `PROMPT = Input(...)`."""
     name = dotted_name(node) if node is not None else None
+    if name and "." not in name and name not in bindings.names:
+        value = module_value(source.module, name)
+        return value if is_input_call(value, bindings) else None  # type: ignore[return-value]
     if not name or name.count(".") != 1:
         return None
     owner, attr = name.split(".")

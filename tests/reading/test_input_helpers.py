@@ -192,3 +192,14 @@ def test_a_long_helper_called_for_every_parameter_costs_seconds_not_minutes(tmp_
     assert time.monotonic() - started < 30
     assert fields["p0"].default == sum(range(4000)) and fields["p399"].default_source
     assert Code.INPUT_HELPER_NOT_FOLDED in [f.code for f in findings]
+
+
+def test_an_input_kept_in_a_module_constant_is_a_shared_descriptor(tmp_path: Path) -> None:
+    fields, findings = inputs_of(tmp_path, "prompt: str = PROMPT, steps: int = STEPS", '''
+    from cog import BasePredictor, Input
+
+    PROMPT = Input(description="Prompt")
+    STEPS: Input = Input(description="Steps", default=4, ge=1)
+    ''')
+    assert fields["prompt"].description == "Prompt" and fields["prompt"].required
+    assert (fields["steps"].default, fields["steps"].ge) == (4, 1) and not findings

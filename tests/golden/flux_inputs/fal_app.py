@@ -44,6 +44,12 @@ class Input(BaseModel):
         default="webp",
         description="Format of the output images",
     )
+    output_quality: int = Field(
+        default=80,
+        description="Quality when saving the output images, from 0 to 100",
+        ge=0,
+        le=100,
+    )
     go_fast: bool = Field(
         default=True,
         description="Run faster predictions with a model optimized for speed",

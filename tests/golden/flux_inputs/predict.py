@@ -1,5 +1,6 @@
 """FLUX-style inputs, as replicate/cog-flux declares them: shared `Input`s on a class (read
-through the class and through an instance), and helpers that build an `Input` from arguments."""
+through the class and through an instance) or in a module constant, and helpers that build an
+`Input` from arguments."""
 
 from dataclasses import dataclass
 
@@ -12,6 +13,9 @@ ASPECT_RATIOS = {
     "2:3": (832, 1216),
 }
 MAX_STEPS = 50
+OUTPUT_QUALITY = Input(
+    description="Quality when saving the output images, from 0 to 100", default=80, ge=0, le=100
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class DevPredictor:
         guidance: float = 3.5,
         seed: Optional[int] = None,
         output_format: str = "webp",
+        output_quality: int = 80,
         go_fast: bool = True,
         megapixels: str = "1",
     ) -> str:
@@ -82,4 +87,4 @@ class DevPredictor:
             width, height = width // 2, height // 2
         mode = "fast" if go_fast else "bf16"
         return (f"{prompt} | {width}x{height} | steps={num_inference_steps} guidance={guidance} "
-                f"seed={seed} {output_format} {mode}")
+                f"seed={seed} {output_format}@{output_quality} {mode}")

@@ -217,3 +217,23 @@ def test_a_helper_whose_default_is_computed_at_run_time_stays() -> None:
         def predict(self, steps: int = runtime_with(int(os.environ["STEPS"]))) -> int:
             return steps
     ''', [InputDefaults])
+
+
+def test_an_input_kept_in_a_module_constant_is_inlined() -> None:
+    check_transformed('''
+        from cog import BasePredictor, Input
+
+        STEPS = Input(description="Steps", default=4)
+
+        class Predictor(BasePredictor):
+            def predict(self, steps: int = STEPS) -> int:
+                return steps
+    ''', '''
+        from cog import BasePredictor, Input
+
+        STEPS = Input(description="Steps", default=4)
+
+        class Predictor(BasePredictor):
+            def predict(self, steps: int = 4) -> int:
+                return steps
+    ''', [InputDefaults])
