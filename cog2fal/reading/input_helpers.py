@@ -1,4 +1,4 @@
-"""Inputs declared through a helper of the same file, and shared descriptors on an instance.
+"""Inputs declared through a helper of the same file, and shared descriptors found indirectly.
 
 replicate's FLUX predictors write `steps: int = Inputs.num_steps_with(default=28, le=50)`, where
 `Inputs.num_steps_with` is a static method whose body builds and returns `Input(...)`; others use
