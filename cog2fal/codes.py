@@ -179,6 +179,15 @@ class Code(str, Enum):
     UNKNOWN_OUTPUT_TYPE = (
         "C2F113", "todo", "unknown output type",
         "an output type cog2fal does not know: published as any JSON value")
+    INPUT_HELPER_NOT_FOLDED = (
+        "C2F114", "todo", "input helper not folded",
+        "an input declared by a helper of the same file (`Inputs.num_steps_with(...)`) whose "
+        "body cog2fal cannot fold into the `Input(...)` it returns: published without its "
+        "default, bounds and description")
+    LEGACY_NOT_AN_INPUT = (
+        "C2F115", "info", "undecorated parameter is no input",
+        "2021 `@cog.input` API: a parameter of the prediction method without a decorator is no "
+        "input (Cog never passed it); it keeps its Python default and is not published")
 
     # ----------------------------------------------------------------- rewrite rules (IDs)
     RULE_TODO_COMMENTS = ("C2F200", None, "TODO(cog2fal) comments")

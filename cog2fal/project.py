@@ -167,6 +167,8 @@ class InputField:
     deprecated: bool | None = None
     optional_by_none_default: bool = False  # `Input(default=None)` on a non-Optional type
     location: Location | None = None
+    # `Inputs.num_steps_with`: the helper of the same file whose returned `Input(...)` was folded
+    declared_by: str | None = None
 
     @property
     def required(self) -> bool:

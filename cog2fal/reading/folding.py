@@ -1,8 +1,10 @@
 """Static evaluation of the small expressions authors write for `choices=` and defaults.
 
 Folds literals, module constants and a handful of pure builtins (`range`, `sorted`, `list`,
-`dict.keys()`, comprehensions, arithmetic) by interpreting the syntax tree. Nothing of the
-user's code is executed; anything outside this subset raises `NotFoldable`.
+`dict.keys()`, `isinstance`, comprehensions, arithmetic) by interpreting the syntax tree, and the
+straight-line bodies of helpers that build an `Input(...)` (`Inputs.num_steps_with(default=28)`:
+assignments and `if`, then `return Input(...)`). Nothing of the user's code is executed;
+anything outside this subset raises `NotFoldable`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import ast
 import operator
 import re
 import string
+import textwrap
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -50,6 +55,9 @@ _MAX_SIZE = 10_000  # a literal bigger than this is not a sensible `choices` lis
 # two large ranges is not a value to publish but a way to exhaust memory or time.
 _MAX_UNITS = 1_000_000
 _MAX_STEPS = 200_000
+# What folding all the input helpers of one file may cost (steps run and characters parsed): a
+# file calling a long helper once per parameter must not cost minutes.
+_MAX_HELPER_COST = 1_000_000
 _NUMBER = re.compile(r"\d+")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -155,8 +163,23 @@ class _Opaque:
 _OPAQUE = _Opaque()
 
 
+class _Unknown:
+    """A helper's parameter bound to an argument that does not fold: passing it on to the
+    returned call is fine (that one argument is then not folded), but any use that would need
+    its value (a test, a comparison, a hash, text) stops the folding."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def _refuse(self, *_: Any) -> Any:
+        raise NotFoldable(self.reason)
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __hash__ = _refuse  # type: ignore[assignment]
+    __str__ = __repr__ = __format__ = __len__ = __iter__ = __contains__ = _refuse  # type: ignore[assignment]
+
+
 def _contains_opaque(value: Any) -> bool:
-    if value is _OPAQUE:
+    if value is _OPAQUE or isinstance(value, _Unknown):
         return True
     if isinstance(value, dict):
         return any(_contains_opaque(k) or _contains_opaque(v) for k, v in value.items())
@@ -194,6 +217,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# `isinstance(x, tuple)` in a helper's body: the types it may name.
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple,
+          "dict": dict, "set": set, "bytes": bytes}
+
+
+@dataclass
+class ReturnedCall:
+    """The call a folded helper returns: its callee as written (`Input`, `cog.Input`) and its
+    arguments, each folded or the `NotFoldable` that says why that one is not."""
+
+    callee: str
+    args: list[Any] = dataclass_field(default_factory=list)
+    kwargs: dict[str, Any] = dataclass_field(default_factory=dict)
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr}" if head else None
+    return None
+
+
 class Folder:
     """Evaluates expressions against `constants` (name → source expression) and local `enums`
     (class name → [(member, value source)])."""
@@ -206,6 +253,8 @@ class Folder:
         self._active: set[str] = set()
         self._steps = 0  # evaluation steps of the expression being folded
         self._nested = 0
+        self._helper_cost = 0  # what folding this file's helpers has cost so far
+        self._helpers: dict[str, ast.FunctionDef] = {}  # parsed helper definitions
 
     def fold_source(self, source: str) -> Any:
         if not self._nested:
@@ -266,6 +315,8 @@ class Folder:
 
     def _eval_Name(self, node: ast.Name, scope: dict[str, Any]) -> Any:
         if node.id in scope:
+            if isinstance(scope[node.id], _Unknown):
+                raise NotFoldable(scope[node.id].reason)
             return scope[node.id]
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
@@ -348,10 +399,12 @@ class Folder:
         return op(self._eval(node.operand, scope))
 
     def _eval_BoolOp(self, node: ast.BoolOp, scope: dict[str, Any]) -> Any:
-        values = [self._eval(v, scope) for v in node.values]
-        if isinstance(node.op, ast.And):
-            return all(values) and values[-1]
-        return next((v for v in values if v), values[-1])
+        """Short-circuits as Python does, returning the operand that decided."""
+        for operand in node.values[:-1]:
+            value = self._eval(operand, scope)
+            if bool(value) != isinstance(node.op, ast.And):
+                return value
+        return self._eval(node.values[-1], scope)
 
     def _eval_Compare(self, node: ast.Compare, scope: dict[str, Any]) -> Any:
         left = self._eval(node.left, scope)
@@ -395,6 +448,9 @@ class Folder:
         return format(value, spec)
 
     def _eval_Call(self, node: ast.Call, scope: dict[str, Any]) -> Any:
+        if isinstance(node.func, ast.Name) and node.func.id == "isinstance" and \
+                node.func.id not in scope and node.func.id not in self.constants:
+            return self._isinstance(node, scope)
         args = self._elements(node.args, scope)
         kwargs = {kw.arg: self._eval(kw.value, scope) for kw in node.keywords if kw.arg}
         if len(kwargs) != len(node.keywords):
@@ -418,6 +474,22 @@ class Folder:
                     _check_str_method(target, node.func.attr, args)
                 return getattr(target, node.func.attr)(*args, **kwargs)
         raise NotFoldable("call not foldable")
+
+    def _isinstance(self, node: ast.Call, scope: dict[str, Any]) -> bool:
+        """`isinstance(x, tuple)`, `isinstance(x, (int, float))`: the builtin types only."""
+        if len(node.args) != 2 or node.keywords:
+            raise NotFoldable("isinstance() takes two arguments")
+        value = self._eval(node.args[0], scope)
+        if isinstance(value, (_EnumMember, _EnumClass)):
+            raise NotFoldable("isinstance() of an enum member not foldable")
+        names = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+        kinds = []
+        for name in names:
+            if not isinstance(name, ast.Name) or name.id not in _TYPES or name.id in scope \
+                    or name.id in self.constants:
+                raise NotFoldable("isinstance() of a type that is not a builtin one")
+            kinds.append(_TYPES[name.id])
+        return isinstance(value, tuple(kinds))
 
     def _comprehension(self, generators: list[ast.comprehension], scope: dict[str, Any]):
         if not generators:
@@ -461,6 +533,198 @@ class Folder:
     def _eval_DictComp(self, node: ast.DictComp, scope: dict[str, Any]) -> Any:
         return {self._hashable(node.key, s): self._eval(node.value, s)
                 for s in self._comprehension(node.generators, scope)}
+
+    # ------------------------------------------------------------- helpers that build an Input
+    def fold_helper_call(self, definition: str, call: str, *, first_is_bound: bool = False) -> ReturnedCall:
+        """What `call` (`Inputs.steps_with(default=28, le=50)`, source text) returns, given the
+        helper's `def` (source text): its parameters bound from the call's arguments and their
+        defaults, its body run (assignments, `if` on folded tests), up to `return callee(...)`.
+        `first_is_bound`: a classmethod's `cls` or a method's `self`, never folded."""
+        if self.helper_budget_spent:
+            raise NotFoldable("folding this file's input helpers takes too long")
+        self._steps = 0
+        self._nested += 1
+        try:
+            function = self._helpers.get(definition)
+            if function is None:
+                self._helper_cost += len(definition)
+                function = self._helpers[definition] = self._parse_function(definition)
+            call_node = self._parse_call(call)
+            scope = self._bind_arguments(function, call_node, first_is_bound)
+            returned = self._run(function.body, scope)
+        except NotFoldable:
+            raise
+        except RecursionError:
+            raise NotFoldable("helper nests too deeply") from None
+        except Exception as exc:  # what would fail at run time too
+            raise NotFoldable(f"{type(exc).__name__}: {exc}") from None
+        finally:
+            self._nested -= 1
+            self._helper_cost += self._steps + len(call)
+        if returned is None:
+            raise NotFoldable("the helper returns no call")
+        return returned
+
+    @property
+    def helper_budget_spent(self) -> bool:
+        return self._helper_cost > _MAX_HELPER_COST
+
+    @staticmethod
+    def _parse_function(definition: str) -> ast.FunctionDef:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(textwrap.dedent(definition))
+        except (SyntaxError, ValueError) as exc:
+            raise NotFoldable(str(exc)) from None
+        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef):
+            raise NotFoldable("not a plain `def`")
+        return tree.body[0]
+
+    @staticmethod
+    def _parse_call(call: str) -> ast.Call:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                node = ast.parse(f"({call.strip()}\n)", mode="eval").body
+        except (SyntaxError, ValueError) as exc:
+            raise NotFoldable(str(exc)) from None
+        if not isinstance(node, ast.Call):
+            raise NotFoldable("not a call")
+        return node
+
+    def _attempt(self, node: ast.AST, scope: dict[str, Any]) -> Any:
+        """The folded value of one argument, or an `_Unknown` saying why it does not fold."""
+        try:
+            return self._eval(node, scope)
+        except NotFoldable as exc:
+            return _Unknown(str(exc))
+        except RecursionError:
+            return _Unknown("expression nests too deeply")
+        except Exception as exc:
+            return _Unknown(f"{type(exc).__name__}: {exc}")
+
+    def _bind_arguments(self, function: ast.FunctionDef, call: ast.Call,
+                        first_is_bound: bool) -> dict[str, Any]:
+        """The helper's parameters → the call's folded arguments, as Python binds them."""
+        spec = function.args
+        positional = [a.arg for a in [*spec.posonlyargs, *spec.args]]
+        with_defaults = positional[len(positional) - len(spec.defaults):]
+        defaults = dict(zip(with_defaults, spec.defaults, strict=True))
+        defaults |= {a.arg: d for a, d in zip(spec.kwonlyargs, spec.kw_defaults, strict=True)
+                     if d is not None}
+        scope: dict[str, Any] = {}
+        if first_is_bound:
+            if not positional:
+                raise NotFoldable("the method takes no `self`")
+            scope[positional[0]] = _Unknown(f"`{positional[0]}` is not foldable")
+            positional = positional[1:]
+        values: list[Any] = []
+        for arg in call.args:
+            if isinstance(arg, ast.Starred):
+                values.extend(self._eval(arg.value, {}))
+            else:
+                values.append(self._attempt(arg, {}))
+        if len(values) > len(positional) and spec.vararg is None:
+            raise NotFoldable("too many positional arguments")
+        scope.update(zip(positional, values, strict=False))
+        extra: dict[str, Any] = {}
+        keywords = {a.arg for a in spec.kwonlyargs} | set(positional) - {a.arg for a in spec.posonlyargs}
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                spread = self._eval(keyword.value, {})
+                if not isinstance(spread, dict) or not all(isinstance(k, str) for k in spread):
+                    raise NotFoldable("`**` of something that is not a dict of names")
+                items = list(spread.items())
+            else:
+                items = [(keyword.arg, self._attempt(keyword.value, {}))]
+            for name, value in items:
+                if name in scope or name in extra:
+                    raise NotFoldable(f"several values for `{name}`")
+                if name in keywords:
+                    scope[name] = value
+                elif spec.kwarg is not None:
+                    extra[name] = value
+                else:
+                    raise NotFoldable(f"unexpected keyword argument `{name}`")
+        for name in [*positional, *(a.arg for a in spec.kwonlyargs)]:
+            if name not in scope:
+                if name not in defaults:
+                    raise NotFoldable(f"missing argument `{name}`")
+                scope[name] = self._attempt(defaults[name], {})
+        if spec.vararg is not None:
+            scope[spec.vararg.arg] = tuple(values[len(positional):])
+        if spec.kwarg is not None:
+            scope[spec.kwarg.arg] = extra
+        return scope
+
+    def _run(self, statements: list[ast.stmt], scope: dict[str, Any]) -> ReturnedCall | None:
+        """Runs straight-line statements and `if`; the returned call, or None at the end."""
+        for statement in statements:
+            self._steps += 1
+            if self._steps > _MAX_STEPS:
+                raise NotFoldable("helper takes too long to fold")
+            if isinstance(statement, ast.Return):
+                if statement.value is None:
+                    raise NotFoldable("the helper returns None")
+                return self._returned(statement.value, scope)
+            if isinstance(statement, ast.Assign):
+                value = _limit(self._eval(statement.value, scope))
+                for target in statement.targets:
+                    self._bind(target, value, scope)
+            elif isinstance(statement, ast.AnnAssign):
+                if statement.value is not None:
+                    self._bind(statement.target, self._eval(statement.value, scope), scope)
+            elif isinstance(statement, ast.AugAssign):
+                if not isinstance(statement.target, ast.Name):
+                    raise NotFoldable("augmented assignment to something that is not a name")
+                combined = ast.BinOp(left=ast.Name(id=statement.target.id, ctx=ast.Load()),
+                                     op=statement.op, right=statement.value)
+                scope[statement.target.id] = self._eval(combined, scope)
+            elif isinstance(statement, ast.If):
+                branch = statement.body if self._eval(statement.test, scope) else statement.orelse
+                returned = self._run(branch, scope)
+                if returned is not None:
+                    return returned
+            elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+                continue  # a docstring
+            elif not isinstance(statement, ast.Pass):
+                raise NotFoldable(f"a `{type(statement).__name__}` statement is not foldable")
+        return None
+
+    def _returned(self, node: ast.expr, scope: dict[str, Any]) -> ReturnedCall:
+        if not isinstance(node, ast.Call) or _dotted(node.func) is None:
+            raise NotFoldable("the helper returns something other than a call")
+        returned = ReturnedCall(_dotted(node.func) or "")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                returned.args.extend(self._finished(v) for v in self._eval(arg.value, scope))
+            else:
+                returned.args.append(self._finished(self._attempt(arg, scope)))
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                spread = self._eval(keyword.value, scope)
+                if not isinstance(spread, dict) or not all(isinstance(k, str) for k in spread):
+                    raise NotFoldable("`**` of something that is not a dict of names")
+                pairs = list(spread.items())
+            else:
+                pairs = [(keyword.arg, self._attempt(keyword.value, scope))]
+            for name, value in pairs:
+                if name in returned.kwargs:
+                    raise NotFoldable(f"several values for `{name}`")
+                returned.kwargs[name] = self._finished(value)
+        return returned
+
+    @staticmethod
+    def _finished(value: Any) -> Any:
+        """One returned argument, checked as `fold_source` checks a value (or why it is not one)."""
+        if isinstance(value, _Unknown):
+            return NotFoldable(value.reason)
+        if _units(value) > _MAX_UNITS:
+            return NotFoldable("value too large")
+        if _contains_opaque(value):
+            return NotFoldable("part of the value needs the program to run")
+        return _plain(value)
 
 
 def is_json_value(value: Any) -> bool:

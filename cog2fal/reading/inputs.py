@@ -1,8 +1,11 @@
 """The parameters of `predict()`/`run()`/`train()` → `InputField`s, from every Cog generation.
 
 Handles `Input(...)` with keywords or a positional default (Cog's first positional parameter is
-the default), bare annotations and plain defaults, shared descriptors (`Inputs.prompt`), and the
-2021 `@cog.input(name, type=..., help=..., options=...)` decorators.
+the default), bare annotations and plain defaults, shared descriptors (`Inputs.prompt`, or on an
+instance: `SHARED.prompt`), helpers of the same file that build the `Input(...)`
+(`Inputs.num_steps_with(default=28)`, see input_helpers.py), and the 2021
+`@cog.input(name, type=..., help=..., options=...)` decorators, under which a parameter without
+a decorator is no input at all.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from cog2fal.errors import CogProjectError
 from cog2fal.project import MISSING, Finding, InputField, Location, TypeRef
 from cog2fal.reading.annotations import AnnotationResolver
 from cog2fal.reading.bindings import Bindings, dotted_name
-from cog2fal.reading.folding import Folder, NotFoldable, is_json_value
+from cog2fal.reading.folding import Folder, NotFoldable, ReturnedCall, is_json_value
+from cog2fal.reading.input_helpers import HelperCall, InputHelpers, module_value, owner_class
 from cog2fal.reading.source import SourceFile
 
 INPUT_KEYWORDS = ("default", "description", "ge", "le", "min_length", "max_length", "regex",
@@ -58,25 +62,29 @@ def split_input_call(call: cst.Call) -> InputCall:
 
 def shared_input(node: cst.BaseExpression | None, source: SourceFile,
                  bindings: Bindings) -> cst.Call | None:
-    """`Inputs.prompt` where `class Inputs: prompt = Input(...)` → that Input call."""
+    """`Inputs.prompt` where `class Inputs: prompt = Input(...)` → that Input call; the same
+    through an instance (`SHARED = Inputs()`, then `SHARED.prompt`), and `PROMPT` where the
+    module assigns `PROMPT = Input(...)`."""
     name = dotted_name(node) if node is not None else None
+    if name and "." not in name and name not in bindings.names:
+        value = module_value(source.module, name)
+        return value if is_input_call(value, bindings) else None  # type: ignore[return-value]
     if not name or name.count(".") != 1:
         return None
     owner, attr = name.split(".")
-    for statement in source.module.body:
-        if isinstance(statement, cst.ClassDef) and statement.name.value == owner:
-            for item in statement.body.body:
-                if not isinstance(item, cst.SimpleStatementLine):
-                    continue
-                for small in item.body:
-                    target = None
-                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                        target, value = small.targets[0].target, small.value
-                    elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                        target, value = small.target, small.value
-                    if isinstance(target, cst.Name) and target.value == attr and \
-                            is_input_call(value, bindings):
-                        return value  # type: ignore[return-value]
+    found = owner_class(owner, source, bindings)
+    for item in found[0].body.body if found is not None else []:
+        if not isinstance(item, cst.SimpleStatementLine):
+            continue
+        for small in item.body:
+            target = None
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                target, value = small.target, small.value
+            if isinstance(target, cst.Name) and target.value == attr and \
+                    is_input_call(value, bindings):
+                return value  # type: ignore[return-value]
     return None
 
 
@@ -85,6 +93,7 @@ class InputReader:
                  folder: Folder, findings: list[Finding]):
         self.source, self.bindings, self.resolver = source, bindings, resolver
         self.folder, self.findings = folder, findings
+        self.helpers = InputHelpers(source, bindings, folder)
 
     def location(self, node: cst.CSTNode) -> Location:
         return Location(self.source.display, self.source.line_of(node))
@@ -92,15 +101,33 @@ class InputReader:
     def fold(self, node: cst.BaseExpression) -> Any:
         return self.folder.fold_source(self.source.code(node))
 
-    def from_parameters(self, params: list[cst.Param], legacy: dict[str, cst.Call]) -> list[InputField]:
+    def from_parameters(self, params: list[cst.Param], legacy: dict[str, cst.Call],
+                        method: str = "predict") -> list[InputField]:
         fields = []
         for param in params:
             name = param.name.value
             if name in legacy:
                 fields.append(self.from_legacy(name, legacy[name], param))
+            elif legacy:
+                self._not_a_legacy_input(param, method)
             else:
                 fields.append(self.from_param(param))
         return fields
+
+    def _not_a_legacy_input(self, param: cst.Param, method: str) -> None:
+        """Under `@cog.input` decorators, Cog passed only the decorated parameters: any other
+        keeps its Python default, and without one `{method}()` could never be called."""
+        name = param.name.value
+        if param.default is None:
+            raise CogProjectError(
+                f"parameter `{name}` of `{method}()` has neither a `@cog.input` decorator nor a "
+                f"default: Cog's 2021 API passes only decorated inputs, so `{method}()` cannot be "
+                f"called; add `@cog.input({name!r}, ...)` or a default",
+                self.source.display, self.source.line_of(param))
+        self.findings.append(Finding(
+            Code.LEGACY_NOT_AN_INPUT,
+            f"parameter `{name}` of `{method}()` has no `@cog.input` decorator: not an input under "
+            "Cog's 2021 API, so it is not published and keeps its default", self.location(param)))
 
     def from_param(self, param: cst.Param) -> InputField:
         name = param.name.value
@@ -117,9 +144,16 @@ class InputReader:
             field = InputField(name=name, type=inferred or TypeRef("str"), location=where)
         call = param.default if is_input_call(param.default, self.bindings) else \
             shared_input(param.default, self.source, self.bindings)
+        helper = None if call is not None else self.helpers.call(param.default)
         if call is not None:
             self._apply_input_call(field, split_input_call(call))  # type: ignore[arg-type]
+        elif helper is not None and helper.returned is not None and \
+                "default_factory" not in helper.returned.kwargs:
+            self._apply_helper(field, helper.returned, param.default)  # type: ignore[arg-type]
+            field.declared_by = helper.name
         elif param.default is not None:
+            if helper is not None:
+                self._helper_not_folded(field, helper, param.default)
             self._set_default(field, param.default)
         if field.type.kind == "optional" and field.default is MISSING and not field.default_source:
             # Cog ≤ 0.16 (pydantic) did not require an Optional input left without a default.
@@ -197,22 +231,58 @@ class InputReader:
                 raise CogProjectError(f"Input() got an unexpected keyword argument {key!r}",
                                       self.source.display, self.source.line_of(value))
 
+    def _helper_not_folded(self, field: InputField, helper: HelperCall, node: cst.BaseExpression) -> None:
+        reason = helper.reason or "it passes `default_factory`"
+        self.findings.append(Finding(
+            Code.INPUT_HELPER_NOT_FOLDED,
+            f"input `{field.name}` is declared by `{helper.name}(...)`, whose `Input(...)` cannot "
+            f"be computed statically ({reason}); its default, bounds and description are not "
+            "published — add them to the Input model by hand", self.location(node)))
+
+    def _apply_helper(self, field: InputField, returned: ReturnedCall, node: cst.BaseExpression) -> None:
+        """The folded `Input(...)` a helper returns; findings point at the helper's call."""
+        source, where = self.source.code(node), self.location(node)
+        default = returned.kwargs.get("default", returned.args[0] if returned.args else MISSING)
+        if default is not MISSING:
+            self._take_default(field, default, source, where)
+            if field.default is None and field.type.kind != "optional":
+                field.default = MISSING  # as `Input(default=None)` written in the signature
+                field.optional_by_none_default = True
+        for key, value in returned.kwargs.items():
+            if key == "default":
+                continue
+            if key in INPUT_KEYWORDS:
+                self._take_keyword(field, key, value, source, where)
+            elif key == "accept":
+                self.findings.append(Finding(
+                    Code.ACCEPT_DROPPED, f"`accept=` of input `{field.name}` has no fal equivalent; dropped",
+                    where))
+            else:
+                raise CogProjectError(f"Input() got an unexpected keyword argument {key!r}",
+                                      self.source.display, where.line)
+
     def _set_default(self, field: InputField, node: cst.BaseExpression) -> None:
         if is_ellipsis(node):  # `Input(..., description=...)`: pydantic's "required"
             return
         try:
             value = self.fold(node)
-        except NotFoldable:
-            value = MISSING
-        if value is not MISSING and isinstance(value, tuple):
+        except NotFoldable as exc:
+            value = exc
+        self._take_default(field, value, self.source.code(node), self.location(node))
+
+    def _take_default(self, field: InputField, value: Any, source: str, where: Location) -> None:
+        """`value`, folded (or the `NotFoldable` that says it is not), as the input's default."""
+        if value is Ellipsis:
+            return
+        if isinstance(value, tuple):
             value = list(value)
-        if value is MISSING or not is_json_value(value):
-            field.default_source = self.source.code(node)
+        if isinstance(value, NotFoldable) or not is_json_value(value):
+            field.default_source = source
             self.findings.append(Finding(
                 Code.RUNTIME_DEFAULT,
                 f"default of input `{field.name}` (`{field.default_source}`) is computed "
                 "at run time; the published input is optional and the model code keeps its default",
-                self.location(node)))
+                where))
             return
         field.default = value
 
@@ -220,12 +290,18 @@ class InputReader:
         try:
             value = self.fold(node)
         except NotFoldable as exc:
+            value = exc
+        self._take_keyword(field, key, value, self.source.code(node), self.location(node))
+
+    def _take_keyword(self, field: InputField, key: str, value: Any, source: str, where: Location) -> None:
+        """`value`, folded (or the `NotFoldable` that says it is not), as the keyword `key`."""
+        if isinstance(value, NotFoldable):
             what = "choices" if key == "choices" else f"`{key}`"
             self.findings.append(Finding(
                 Code.CHOICES_NOT_STATIC if key == "choices" else Code.KEYWORD_NOT_STATIC,
-                f"{what} of input `{field.name}` (`{self.source.code(node)}`) cannot be computed "
-                f"statically ({exc}); published without it — add it to the Input model by hand",
-                self.location(node)))
+                f"{what} of input `{field.name}` (`{source}`) cannot be computed "
+                f"statically ({value}); published without it — add it to the Input model by hand",
+                where))
             return
         if key == "choices":
             try:
@@ -236,13 +312,13 @@ class InputReader:
                 self.findings.append(Finding(
                     Code.CHOICES_NOT_STATIC,
                     f"choices of input `{field.name}` are empty; published without them",
-                    self.location(node)))
+                    where))
                 return
             if value is None or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
                                         for v in value):
                 self.findings.append(Finding(
                     Code.CHOICES_NOT_STATIC, f"choices of input `{field.name}` are not strings or integers; "
-                    "published without them", self.location(node)))
+                    "published without them", where))
                 return
             field.choices = list(dict.fromkeys(value))
         elif key == "description":

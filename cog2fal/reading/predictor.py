@@ -259,7 +259,7 @@ class PredictorAnalyzer:
             legacy = True
         resolver = AnnotationResolver(bindings, self.is_model)
         reader = InputReader(self.source, bindings, resolver, self.folder, self.findings)
-        inputs = reader.from_parameters(all_params, legacy_inputs)
+        inputs = reader.from_parameters(all_params, legacy_inputs, func.name.value)
         for name in legacy_inputs:
             if name not in {p.name.value for p in all_params}:
                 raise self.fail(f"`@cog.input({name!r})` names no parameter of "

@@ -128,13 +128,20 @@ def parameter(draw: st.DrawFn, name: str) -> str:
     text = name
     if not draw(one_in(6)):
         text += f": {draw(ANNOTATION)}"
-    kind = draw(st.integers(0, 6))
+    kind = draw(st.integers(0, 7))
     if kind <= 3:
         text += f" = {draw(input_call())}"
     elif kind == 4:
         text += f" = {draw(EXPRESSION)}"
     elif kind == 5:
-        text += " = Inputs.prompt"
+        text += draw(st.sampled_from([" = Inputs.prompt", " = SHARED.prompt"]))
+    elif kind == 6:  # a helper that builds the Input (replicate/cog-flux's style)
+        helper = draw(st.sampled_from(["Inputs.steps_with", "SHARED.steps_with", "input_with",
+                                       "Inputs.missing_with"]))
+        args = draw(st.lists(EXPRESSION, max_size=2))
+        keys = st.lists(st.sampled_from(["default", "le", "description", "bogus"]), max_size=2, unique=True)
+        args += [f"{key}={draw(EXPRESSION)}" for key in draw(keys)]
+        text += f" = {helper}({', '.join(args)})"
     return text
 
 
@@ -177,6 +184,13 @@ PRELUDE = [
     "class Color(Enum):\n    RED = 'red'\n    BLUE = 'blue'",
     "class Output(BaseModel):\n    text: str\n    file: Optional[Path] = None\n    more: 'Output' = None",
     "class Inputs:\n    prompt = Input(description='shared prompt', default='hi')",
+    "class Inputs:\n    prompt = Input(description='shared prompt')\n\n    @staticmethod\n"
+    "    def steps_with(default=4, le=50, **extra):\n        description = 'Steps'\n"
+    "        if le > 10:\n            description += f' (up to {le})'\n"
+    "        return Input(description=description, ge=1, le=le, default=default, **extra)\n\n"
+    "SHARED = Inputs()",
+    "def input_with(default, *choices):\n    values = list(choices)\n"
+    "    return Input(default=default, choices=values or None)",
     "os.environ['X'] = '1'",
     "if True:\n    from cog import Input",
     "try:\n    import torch\nexcept ImportError:\n    torch = None",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cog2fal.codes import Code
 from cog2fal.errors import CogProjectError
 from cog2fal.project import MISSING
 from cog2fal.reading.project_reader import read_project
@@ -133,3 +134,44 @@ def test_a_model_used_twice_is_not_recursive(tmp_path: Path) -> None:
                 pass
     ''').predictor
     assert list(entry.output_models) == ["Output", "Box"]
+
+
+def test_legacy_parameters_without_a_decorator_are_not_inputs(tmp_path: Path) -> None:
+    """Cog's 2021 API passed only the `@cog.input` parameters: the others keep their default."""
+    result = project(tmp_path, '''
+        import cog
+        class Predictor(cog.Predictor):
+            @cog.input("prompt", type=str, help="Prompt")
+            def predict(self, prompt, debug=False, *, scale: float = 2.0):
+                return prompt
+    ''')
+    assert [spec.name for spec in result.predictor.inputs] == ["prompt"]
+    notes = [f for f in result.findings if f.code == Code.LEGACY_NOT_AN_INPUT]
+    assert [(f.location.line, f.message.split("`")[1]) for f in notes] == [(4, "debug"), (4, "scale")]
+
+
+def test_a_legacy_parameter_without_decorator_or_default_is_refused_at_its_line(tmp_path: Path) -> None:
+    with pytest.raises(CogProjectError) as error:
+        project(tmp_path, '''
+            import cog
+            class Predictor(cog.Predictor):
+                @cog.input("prompt", type=str, default="x")
+                def predict(self,
+                            prompt,
+                            scale):
+                    return prompt
+        ''')
+    assert error.value.line == 6 and "`scale`" in error.value.message
+    assert "@cog.input" in error.value.message
+
+
+def test_a_legacy_base_without_decorators_reads_the_signature(tmp_path: Path) -> None:
+    """`cog.Predictor` stayed an alias of `BasePredictor` in 0.1+: without `@cog.input` the
+    parameters are the inputs, as in the pydantic era."""
+    entry = project(tmp_path, '''
+        import cog
+        class Predictor(cog.Predictor):
+            def predict(self, prompt: str = cog.Input(default="x")) -> str:
+                return prompt
+    ''').predictor
+    assert [(spec.name, spec.default) for spec in entry.inputs] == [("prompt", "x")]

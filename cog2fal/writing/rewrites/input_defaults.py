@@ -2,8 +2,9 @@
 
 Cog's first positional argument is the default. `Input()` without a default leaves a required
 parameter; `Input(default=None)` on a non-Optional type becomes `Optional[T] = None`, as that
-input was optional on Replicate. Shared descriptors (`Inputs.prompt`) are inlined. Descriptions,
-bounds and choices move to the fal Input model.
+input was optional on Replicate. Shared descriptors (`Inputs.prompt`) are inlined; a helper call
+(`Inputs.num_steps_with(default=28)`) whose `Input(...)` was folded gives way to the folded
+default. Descriptions, bounds and choices move to the fal Input model.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from cog2fal.project import Entrypoint
 from cog2fal.reading.inputs import is_ellipsis, is_input_call, shared_input, split_input_call
 from cog2fal.writing.codemod.context import RewriteContext
 from cog2fal.writing.codemod.signatures import SignatureRule, keep_signature_legal, optional_of
-from cog2fal.writing.pysource import comment_text
+from cog2fal.writing.pysource import comment_text, literal
 
 
 def optional_name(context: RewriteContext) -> cst.BaseExpression:
@@ -41,11 +42,18 @@ class InputDefaults(SignatureRule):
             field = fields.get(param.name.value)
             call = param.default if is_input_call(param.default, bindings) else \
                 shared_input(param.default, self.context.source, bindings)
-            if field is None or call is None:
+            if field is None:
+                return param
+            if call is not None:
+                parts = split_input_call(call)  # type: ignore[arg-type]
+                default = None if is_ellipsis(parts.default) else parts.default
+            elif field.declared_by and not field.default_source:
+                # The helper's folded default (a run-time one leaves the call where it is).
+                default = None if field.required or field.optional_by_none_default else \
+                    cst.parse_expression(literal(field.default))
+            else:
                 return param
             self.changed = True
-            parts = split_input_call(call)  # type: ignore[arg-type]
-            default = None if is_ellipsis(parts.default) else parts.default
             if field.default_factory or (field.optional_by_none_default and default is None):
                 default = cst.Name("None")  # a factory is called per request in the body, see below
             annotation = param.annotation

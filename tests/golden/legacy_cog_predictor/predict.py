@@ -12,8 +12,9 @@ class Predictor:
             "shout": lambda s: s.upper() + "!",
         }
 
-    def predict(self, prompt, style="plain", repeat=1, temperature=0.5, reference=None, as_file=False):
-        text = " ".join([self.styles[style](prompt)] * repeat)
+    def predict(self, prompt, style="plain", repeat=1, temperature=0.5, reference=None, as_file=False, separator=" "):
+        # `separator` has no decorator: not an input under this API, Cog never passed it
+        text = separator.join([self.styles[style](prompt)] * repeat)
         if reference is not None:
             text += "\n" + Path(reference).read_text()
         if not as_file:

@@ -175,3 +175,65 @@ def test_optional_joins_an_existing_typing_import() -> None:
             def predict(self, seed: Optional[int] = None) -> List[str]:
                 return [str(seed)]
     ''')
+
+
+HELPERS = '''
+    from cog import BasePredictor, Input
+
+    class Inputs:
+        @staticmethod
+        def steps_with(default=None, le=50):
+            return Input(description="Steps", ge=1, le=le, default=default)
+
+        @staticmethod
+        def prompt_with(description):
+            return Input(description=description)
+
+    def runtime_with(default):
+        return Input(default=default)
+'''
+
+
+def test_a_folded_helper_call_gives_way_to_its_default() -> None:
+    """Its default, bounds and description now live in the fal Input model; required when the
+    returned `Input()` has no default, and `Optional[...] = None` for `default=None` on an int."""
+    context = check_transformed(HELPERS + '''
+    class Predictor(BasePredictor):
+        def predict(self, prompt: str = Inputs.prompt_with("P"), steps: int = Inputs.steps_with(28),
+                    seed: int = Inputs.steps_with(), ratio: float = Inputs.steps_with(default=0.5)) -> str:
+            return prompt
+    ''', HELPERS + '''
+    class Predictor(BasePredictor):
+        def predict(self, prompt: str, steps: int = 28,
+                    seed: Optional[int] = None, ratio: float = 0.5) -> str:
+            return prompt
+    ''', [InputDefaults])
+    assert context.needed_typing == {"Optional"} and context.removed["Input"] == 0
+
+
+def test_a_helper_whose_default_is_computed_at_run_time_stays() -> None:
+    check_noop(HELPERS.replace("from cog", "import os\n    from cog") + '''
+    class Predictor(BasePredictor):
+        def predict(self, steps: int = runtime_with(int(os.environ["STEPS"]))) -> int:
+            return steps
+    ''', [InputDefaults])
+
+
+def test_an_input_kept_in_a_module_constant_is_inlined() -> None:
+    check_transformed('''
+        from cog import BasePredictor, Input
+
+        STEPS = Input(description="Steps", default=4)
+
+        class Predictor(BasePredictor):
+            def predict(self, steps: int = STEPS) -> int:
+                return steps
+    ''', '''
+        from cog import BasePredictor, Input
+
+        STEPS = Input(description="Steps", default=4)
+
+        class Predictor(BasePredictor):
+            def predict(self, steps: int = 4) -> int:
+                return steps
+    ''', [InputDefaults])

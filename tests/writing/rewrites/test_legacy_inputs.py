@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cog2fal.writing.rewrites.legacy_inputs import LegacyInputs
-from tests.writing.rewrites.helpers import check_noop, check_transformed
+from tests.writing.rewrites.helpers import check_noop, check_transformed, rewrite
 
 
 def test_alone_the_decorators_go_and_the_import_stays() -> None:
@@ -56,3 +56,23 @@ def test_legacy_decorators_move_defaults_into_the_signature() -> None:
             def predict(self, text, n=2):
                 return text * n
     ''')
+
+
+def test_parameters_without_a_decorator_keep_their_default() -> None:
+    """They are no inputs, so the app never passes them: called with the published inputs only,
+    the method runs with their defaults, as under Cog."""
+    code, context = rewrite('''
+        import cog
+
+        class Predictor(cog.Predictor):
+            @cog.input("n", type=int, default=2)
+            @cog.input("text", type=str)
+            def predict(self, text, n, debug=False, *, scale=1.5):
+                return text * n, debug, scale
+    ''')
+    assert "def predict(self, text, n=2, debug=False, *, scale=1.5):" in code
+    assert [field.name for field in context.entrypoints[0].inputs] == ["text", "n"]
+    assert "cog" not in code
+    namespace: dict = {}
+    exec(compile(code, "predict.py", "exec"), namespace)
+    assert namespace["Predictor"]().predict(text="ab") == ("abab", False, 1.5)
