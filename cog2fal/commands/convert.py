@@ -13,9 +13,9 @@ from rich.markup import escape
 
 from cog2fal.conversion import ConvertOptions
 from cog2fal.convert import convert_project
-from cog2fal.errors import CogProjectError
+from cog2fal.errors import CogProjectError, GivenPathError, from_os_error, placed
 from cog2fal.images.argument import open_argument, schema_summary
-from cog2fal.output import check_writable, differences, unified_diff, write_tree
+from cog2fal.output import check_out_root, check_writable, differences, unified_diff, write_tree
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.migration import sorted_findings
@@ -85,6 +85,8 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
     written container app's image built and smoke-tested (as `tag`). `base_image`: container mode
     FROM that Cog image."""
     console = Console(stderr=as_json or diff, highlight=False)
+    if out_root is not None and not (check or diff):
+        check_out_root(out_root, model_dirs)
     if base_image is not None:
         from cog2fal.images.base_image import resolve_base_image
         try:
@@ -120,8 +122,9 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
                     code, (conversion, status) = _one(argument.folder, target, chosen, check=check,
                                                       diff=diff, force=force, published=published)
                     built = _build(conversion, target, tag) if build else None
-            except CogProjectError as error:
-                sys.stderr.write(f"error: {_prefixed(error, model_dir)}\n")
+            except (CogProjectError, OSError) as caught:
+                error = _as_project_error(caught)
+                sys.stderr.write(f"error: {placed(error, model_dir)}\n")
                 reports.append({"status": "error", "model_dir": str(model_dir), "error": str(error)})
                 worst = 2
                 continue
@@ -149,15 +152,14 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
     return worst
 
 
-def _prefixed(error: CogProjectError, model_dir: Path) -> CogProjectError:
-    """Files in messages are relative to the project; show them relative to the cwd."""
-    if error.file is None:
-        return error
-    root = model_dir.parent if model_dir.is_file() else model_dir
-    path = Path(error.file)
-    if not path.is_absolute() and not str(path).startswith(str(root)):
-        shown = root / path
-        return CogProjectError(error.message, str(shown), error.line)
+def _as_project_error(caught: CogProjectError | OSError) -> CogProjectError:
+    """An OS refusal (a file nobody may read, a full disk) fails this project of the batch as bad
+    input does; any other OSError is a bug of ours, for the CLI to report."""
+    if isinstance(caught, CogProjectError):
+        return caught
+    error = from_os_error(caught)
+    if error is None:
+        raise caught
     return error
 
 
@@ -168,8 +170,8 @@ def _build(conversion, out: Path, tag: str | None) -> dict[str, Any]:
 
     app_file = out / conversion.app_file
     if conversion.plan.mode != "container":
-        raise CogProjectError("--build needs a container app; this project converts in app mode "
-                              "(add --mode container)", app_file)
+        raise GivenPathError("--build needs a container app; this project converts in app mode "
+                          "(add --mode container)", app_file)
     dockerfile, first_line = app_dockerfile(app_file)
     return build_and_check(out, dockerfile, tag or default_tag(conversion.plan.app_name), where=str(app_file),
                            first_line=first_line)
