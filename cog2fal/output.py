@@ -156,8 +156,9 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
     shown = out
     out = out.resolve()
     staging: Path | None = None
+    created: list[Path] = []
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(out.parent, created)
         with _signals_held():
             staging = Path(tempfile.mkdtemp(prefix=_hidden(out.name), dir=out.parent))
         staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would otherwise stick to the output
@@ -171,12 +172,40 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
         with _signals_held():
             _swap_in(staging, out)
     except BaseException as exc:
-        if staging is not None:
-            with _signals_held():
+        with _signals_held():
+            if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)  # gone already when the swap was done
+            _remove_empty(created)
         if isinstance(exc, OSError):
             raise _output_error(exc, shown, "cannot write the output folder") from None
         raise
+
+
+def _make_folder(folder: Path, created: list[Path]) -> None:
+    """mkdir -p, noting each folder it creates (for `_remove_empty`); level by level, as
+    Path.mkdir(parents=True) recurses once per missing level."""
+    missing = []
+    for parent in [folder, *folder.parents]:
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        try:
+            parent.mkdir()
+        except FileExistsError:
+            if not parent.is_dir():
+                raise
+            continue
+        created.append(parent)
+
+
+def _remove_empty(created: list[Path]) -> None:
+    """The folders a failed write created on the way to the output, if still empty."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -217,10 +246,11 @@ def write_files(files: dict[Path, bytes]) -> None:
     signals held: never half a file, and a failure before the renames (a full disk) leaves every
     file that was there as it was."""
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
     target = next(iter(files), Path("."))
     try:
         for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(target.parent, created)
             with _signals_held():
                 handle, name = tempfile.mkstemp(prefix=_hidden(target.name), dir=target.parent)
                 staged.append((Path(name), target))
@@ -234,6 +264,7 @@ def write_files(files: dict[Path, bytes]) -> None:
         with _signals_held():
             for temporary, _ in staged:
                 temporary.unlink(missing_ok=True)  # gone already when it was renamed into place
+            _remove_empty(created)
         if isinstance(exc, OSError):
             raise _output_error(exc, target, "cannot write") from None
         raise
