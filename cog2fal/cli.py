@@ -1,7 +1,9 @@
 """The `cog2fal` command line: convert, inspect, dockerfile, verify, client.
 
 Exit codes: 0 success (warnings allowed), 1 `--check`/`--diff` found differences or `verify`
-found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback.
+found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback
+(also when the machine refuses: a full disk, a read-only folder, a file nobody may read);
+130 after Ctrl-C, 143 after SIGTERM (129 SIGHUP), once what was half-written is removed.
 Heavy modules (libcst, the writers) are imported inside the commands so `--help` stays fast.
 """
 
@@ -137,9 +139,12 @@ TagOption = Annotated[str | None, typer.Option(
 def convert(
     model_dirs: ModelDirs,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder (default: a sibling `<model>-fal`). One project only.")] = None,
+        "--out", "-o", help="Output folder (default: a sibling `<model>-fal`). One project only. Not "
+                            "inside the project (a later conversion would ship it), unless "
+                            ".dockerignore leaves it out.")] = None,
     out_root: Annotated[Path | None, typer.Option(
-        "--out-root", help="Write each project to `<DIR>/<model>-fal` (batch conversion).")] = None,
+        "--out-root", help="Write each project to `<DIR>/<model>-fal` (batch conversion); not inside "
+                           "any of the projects.")] = None,
     mode: Annotated[Mode, typer.Option(
         help="`app`: requirements + app_files; `container`: a Dockerfile for ContainerImage; "
              "`auto`: container when cog.yaml needs system packages, run commands or a CUDA pin."),
