@@ -22,7 +22,7 @@ import typer
 from cog2fal import __version__
 from cog2fal.compat.typer_private import LeanGroup
 from cog2fal.conversion import CPU_DEFAULT, GPU_DEFAULT, ConvertOptions
-from cog2fal.errors import CogProjectError, from_os_error
+from cog2fal.errors import CogProjectError, GivenPathError, from_os_error, unreadable_reason
 
 
 class Terminated(KeyboardInterrupt):
@@ -66,10 +66,10 @@ class _Group(LeanGroup):
             sys.stderr.write(f"error: {error}\n")
             raise typer.Exit(2) from None
         except OSError as exc:
-            error = from_os_error(exc)
-            if error is None:  # a closed pipe is typer's to answer; anything else, a bug of ours
+            refusal = from_os_error(exc)
+            if refusal is None:  # a closed pipe is typer's to answer; anything else, a bug of ours
                 raise
-            sys.stderr.write(f"error: {error}\n")
+            sys.stderr.write(f"error: {refusal}\n")
             raise typer.Exit(2) from None
         except Terminated as stop:  # typer would end a KeyboardInterrupt with 130, silently
             sys.stderr.write("terminated\n")
@@ -231,7 +231,7 @@ def _read_text(path: Path | None) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CogProjectError(f"cannot read: {exc}", path) from None
+        raise GivenPathError(f"cannot read: {unreadable_reason(exc)}", path) from None
 
 
 @app.command()

@@ -54,6 +54,13 @@ def os_error_reason(exc: OSError) -> str:
     return exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
 
 
+def unreadable_reason(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file given to read could not be: the OS's words, or where its bytes stop being UTF-8."""
+    if isinstance(exc, OSError):
+        return os_error_reason(exc)
+    return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+
+
 def from_os_error(exc: OSError, path: str | Path | None = None, doing: str = "",
                   kind: type[CogProjectError] = CogProjectError) -> CogProjectError | None:
     """An OS error the machine caused, as one line naming the path at fault (`path`, else the

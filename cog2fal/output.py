@@ -73,7 +73,8 @@ def check_writable(out: Path, model_dir: Path, force: bool) -> None:
                 "it with the app; write it outside the project (or leave it out in .dockerignore)", out)
         for parent in out.parents:
             if parent.exists() and not parent.is_dir():
-                raise GivenPathError(f"cannot create the output folder: {parent} is a file, not a folder", out)
+                raise GivenPathError(f"cannot create the output folder: {parent} is a file, not a folder",
+                                     out)
         if out.exists() and not out.is_dir():
             raise GivenPathError("output path exists and is not a folder", out)
         if out.is_dir() and any(out.iterdir()) and not force:

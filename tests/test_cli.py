@@ -313,8 +313,8 @@ def test_a_project_the_machine_cannot_convert_is_one_line_naming_the_path(make, 
     where, what = make(project)
     prefix = _without_root_reads() if make in (_unreadable_file, _unreadable_folder) else []
     try:
-        done = subprocess.run([*prefix, sys.executable, "-m", "cog2fal", "convert", "project", "--out", "out"],
-                              capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        command = [*prefix, sys.executable, "-m", "cog2fal", "convert", "project", "--out", "out"]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
         written = sorted(p.name for p in tmp_path.iterdir() if p != project)  # no output, no staging
     finally:
         _remove_without_recursion(project)
@@ -332,7 +332,8 @@ def test_a_project_folder_named_like_the_app_file_moves_the_app_file(tmp_path: P
     (project / "fal_app.py" / "x.txt").write_text("x")
     done = cog2fal("convert", str(project), "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "out" / "cog2fal_app.py").is_file() and (tmp_path / "out" / "fal_app.py" / "x.txt").is_file()
+    assert (tmp_path / "out" / "cog2fal_app.py").is_file()
+    assert (tmp_path / "out" / "fal_app.py" / "x.txt").is_file()
 
 
 @pytest.mark.parametrize(("out", "message"), [
@@ -363,7 +364,7 @@ def test_out_errors_name_the_out_path_as_given(tmp_path: Path) -> None:
     assert done.stderr.startswith("error: afile/x/project-fal: "), done.stderr
 
 
-def test_project_files_are_named_from_the_current_folder_whatever_the_project_is_called(tmp_path: Path) -> None:
+def test_project_files_are_named_from_the_current_folder_whatever_the_name(tmp_path: Path) -> None:
     """A project called `pre` and its `predict.py`: the name is no prefix test."""
     shutil.copytree(BROKEN / "syntax_error", tmp_path / "pre")
     for command in (["convert", "pre", "--out", "out"], ["inspect", "pre"]):

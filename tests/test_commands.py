@@ -93,7 +93,8 @@ def test_dockerfile_out_naming_a_folder_writes_the_dockerfile_in_it(tmp_path: Pa
 
 def test_dockerfile_out_the_machine_refuses_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("")
-    done = cog2fal("dockerfile", str(FIXTURES / "build_run_secrets"), "--out", str(tmp_path / "afile" / "Dockerfile"))
+    out = tmp_path / "afile" / "Dockerfile"
+    done = cog2fal("dockerfile", str(FIXTURES / "build_run_secrets"), "--out", str(out))
     assert done.returncode == 2
     assert done.stderr == (f"error: {tmp_path / 'afile' / 'Dockerfile'}: cannot write: {tmp_path / 'afile'} "
                            "is a file, not a folder\n")

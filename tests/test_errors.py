@@ -64,7 +64,8 @@ def test_a_project_file_is_shown_from_the_current_folder(tmp_path: Path, file: s
     assert placed(CogProjectError("bad", file, 3), Path("pre")).file == shown
 
 
-def test_a_path_of_the_command_line_is_shown_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_path_of_the_command_line_is_shown_as_given(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "project").mkdir()
     monkeypatch.chdir(tmp_path)
     assert placed(GivenPathError("not empty", "out"), Path("project")).file == "out"

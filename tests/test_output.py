@@ -188,7 +188,8 @@ def test_a_signal_while_staging_leaves_no_staging_folder(tmp_path: Path, signum:
     assert "Traceback" not in stderr
     assert hidden(tmp_path) == []
     if previous:
-        assert [p.name for p in out.iterdir()] == ["fal_app.py"] and (out / "fal_app.py").read_text() == "old\n"
+        assert [p.name for p in out.iterdir()] == ["fal_app.py"]
+        assert (out / "fal_app.py").read_text() == "old\n"
     else:
         assert not out.exists()
 

@@ -123,9 +123,9 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
                                                       diff=diff, force=force, published=published)
                     built = _build(conversion, target, tag) if build else None
             except (CogProjectError, OSError) as caught:
-                error = _as_project_error(caught)
-                sys.stderr.write(f"error: {placed(error, model_dir)}\n")
-                reports.append({"status": "error", "model_dir": str(model_dir), "error": str(error)})
+                failure = _as_project_error(caught)
+                sys.stderr.write(f"error: {placed(failure, model_dir)}\n")
+                reports.append({"status": "error", "model_dir": str(model_dir), "error": str(failure)})
                 worst = 2
                 continue
             worst = max(worst, code)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cog2fal.errors import CogProjectError, GivenPathError, os_error_reason, placed
+from cog2fal.errors import CogProjectError, GivenPathError, placed, unreadable_reason
 from cog2fal.output import check_replaceable, write_files
 from cog2fal.reading.config import find_config, read_config
 from cog2fal.writing.dockerfile import REQUIREMENTS_FILE, fal_container_dockerfile
@@ -24,10 +24,6 @@ def _cog_debug(root: Path) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None
-
-
-def _reason(exc: OSError | UnicodeDecodeError) -> str:
-    return os_error_reason(exc) if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason} at byte {exc.start})"
 
 
 DOCKERFILE = "Dockerfile"  # the file written into a folder given as --out
@@ -51,7 +47,7 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
         try:
             text = Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise GivenPathError(f"cannot read: {_reason(exc)}", source) from None
+            raise GivenPathError(f"cannot read: {unreadable_reason(exc)}", source) from None
         origin = f"cleaned from {source}"
     else:
         text = _cog_debug(root)
