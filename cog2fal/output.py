@@ -92,8 +92,8 @@ def check_out_root(out_root: Path, model_dirs: list[Path]) -> None:
         root = (model_dir.parent if model_dir.is_file() else model_dir).resolve()
         if _shipped_with(root, out_root.resolve()):
             raise GivenPathError(f"--out-root is inside the Cog project {model_dir}: a later conversion "
-                              "would ship the outputs with the app; choose a folder outside the projects",
-                              out_root)
+                                 "would ship the outputs with the app; choose a folder outside the projects",
+                                 out_root)
 
 
 def _shipped_with(root: Path, folder: Path) -> bool:
@@ -108,8 +108,7 @@ def _shipped_with(root: Path, folder: Path) -> bool:
     return ignore is None or not ignore.prunes(folder.relative_to(root).as_posix())
 
 
-_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (signal.SIGINT,
-                                                                                          signal.SIGTERM)
+_HELD = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @contextmanager

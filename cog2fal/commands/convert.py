@@ -171,7 +171,7 @@ def _build(conversion, out: Path, tag: str | None) -> dict[str, Any]:
     app_file = out / conversion.app_file
     if conversion.plan.mode != "container":
         raise GivenPathError("--build needs a container app; this project converts in app mode "
-                          "(add --mode container)", app_file)
+                             "(add --mode container)", app_file)
     dockerfile, first_line = app_dockerfile(app_file)
     return build_and_check(out, dockerfile, tag or default_tag(conversion.plan.app_name), where=str(app_file),
                            first_line=first_line)
