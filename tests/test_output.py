@@ -160,8 +160,11 @@ def _stopped(pause_at: str, signum: int, *args: str) -> tuple[int, str]:
                                stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None and process.stdout is not None
     try:
-        first = process.stderr.readline()
-        assert first == "paused\n", first + process.stderr.read()
+        before = ""
+        while not before.endswith("paused\n"):
+            line = process.stderr.readline()
+            assert line, f"the CLI ended before the pause:\n{before}"
+            before += line
         process.send_signal(signum)
         rest = process.stderr.read()
         process.stdout.read()
