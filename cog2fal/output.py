@@ -83,17 +83,16 @@ def check_writable(out: Path, model_dir: Path, force: bool) -> None:
         raise _output_error(exc, out, "cannot use the output folder") from None
 
 
-def check_out_root(out_root: Path, model_dirs: list[Path]) -> None:
-    """`--out-root` inside one of the projects of a batch would put outputs (its own, or the other
-    projects') where a later conversion of that project ships them."""
+def check_outside_projects(folder: Path, model_dirs: list[Path], what: str = "the output folder") -> None:
+    """An output (or `--out-root`) inside any project of a batch, its own or another one (a
+    nested project's sibling), is where a later conversion of that project would ship it."""
     for model_dir in model_dirs:
         if not model_dir.exists():  # a Cog image reference: its project is a temporary folder
             continue
         root = (model_dir.parent if model_dir.is_file() else model_dir).resolve()
-        if _shipped_with(root, out_root.resolve()):
-            raise GivenPathError(f"--out-root is inside the Cog project {model_dir}: a later conversion "
-                                 "would ship the outputs with the app; choose a folder outside the projects",
-                                 out_root)
+        if _shipped_with(root, folder.resolve()):
+            raise GivenPathError(f"{what} is inside the Cog project {model_dir}: a later conversion "
+                                 "would ship it with the app; choose a folder outside the projects", folder)
 
 
 def _shipped_with(root: Path, folder: Path) -> bool:

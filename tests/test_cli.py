@@ -421,3 +421,13 @@ def test_a_reader_gone_before_the_first_line_ends_quietly(command: list[str]) ->
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_a_nested_project_s_default_output_is_not_written_inside_the_outer_one(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    shutil.copytree(FIXTURES / "hello_text", outer)
+    shutil.copytree(FIXTURES / "iterator_text", outer / "inner")
+    done = cog2fal("convert", str(outer), str(outer / "inner"))
+    assert done.returncode == 2
+    assert f"error: {outer / 'inner-fal'}: the output folder is inside the Cog project {outer}" in done.stderr
+    assert not (outer / "inner-fal").exists() and (tmp_path / "outer-fal" / "fal_app.py").is_file()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cog2fal.errors import GivenPathError
-from cog2fal.output import check_out_root, check_replaceable, check_writable, write_files, write_tree
+from cog2fal.output import check_outside_projects, check_replaceable, check_writable, write_files, write_tree
 from tests.conftest import FIXTURES
 
 PROJECT = FIXTURES / "hello_text"
@@ -48,12 +48,14 @@ def test_an_output_the_dockerignore_leaves_out_may_be_inside_the_project(tmp_pat
         check_writable(project / "other", project, force=False)
 
 
-def test_out_root_inside_any_project_of_a_batch_is_refused(tmp_path: Path) -> None:
+def test_an_output_inside_any_project_of_a_batch_is_refused(tmp_path: Path) -> None:
     first, second = project_copy(tmp_path, "first"), project_copy(tmp_path, "second")
-    with pytest.raises(GivenPathError, match="inside the Cog project") as caught:
-        check_out_root(second / "converted", [first, second])
+    with pytest.raises(GivenPathError, match=": --out-root is inside the Cog project") as caught:
+        check_outside_projects(second / "converted", [first, second], "--out-root")
     assert caught.value.file == str(second / "converted")
-    check_out_root(tmp_path / "converted", [first, second])
+    check_outside_projects(tmp_path / "converted", [first, second], "--out-root")
+    with pytest.raises(GivenPathError, match=f": the output folder is inside the Cog project {first}:"):
+        check_outside_projects(first / "nested-fal", [first, first / "nested"])
 
 
 def test_an_output_under_a_file_names_the_file(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from cog2fal.conversion import ConvertOptions
 from cog2fal.convert import convert_project
 from cog2fal.errors import CogProjectError, GivenPathError, from_os_error, placed
 from cog2fal.images.argument import open_argument, schema_summary
-from cog2fal.output import check_out_root, check_writable, differences, unified_diff, write_tree
+from cog2fal.output import check_outside_projects, check_writable, differences, unified_diff, write_tree
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.migration import sorted_findings
@@ -85,8 +85,9 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
     written container app's image built and smoke-tested (as `tag`). `base_image`: container mode
     FROM that Cog image."""
     console = Console(stderr=as_json or diff, highlight=False)
-    if out_root is not None and not (check or diff):
-        check_out_root(out_root, model_dirs)
+    writing = not (check or diff)
+    if out_root is not None and writing:
+        check_outside_projects(out_root, model_dirs, "--out-root")
     if base_image is not None:
         from cog2fal.images.base_image import resolve_base_image
         try:
@@ -117,6 +118,8 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
                 with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
                     target = out or (out_root / argument.default_out.name if out_root else
                                      argument.default_out)
+                    if writing and len(model_dirs) > 1:
+                        check_outside_projects(target, model_dirs)
                     published = given_schemas + argument.published
                     chosen = dataclasses.replace(options, app_name=options.app_name or argument.app_name)
                     code, (conversion, status) = _one(argument.folder, target, chosen, check=check,
