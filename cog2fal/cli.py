@@ -1,29 +1,63 @@
 """The `cog2fal` command line: convert, inspect, dockerfile, verify, client.
 
 Exit codes: 0 success (warnings allowed), 1 `--check`/`--diff` found differences or `verify`
-found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback.
+found a mismatch, 2 an error — reported as one `file:line: message` line, never a traceback
+(also when the machine refuses: a full disk, a read-only folder, a file nobody may read);
+130 after Ctrl-C, 143 after SIGTERM (129 SIGHUP), once what was half-written is removed.
 Heavy modules (libcst, the writers) are imported inside the commands so `--help` stays fast.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from cog2fal import __version__
 from cog2fal.compat.typer_private import LeanGroup
 from cog2fal.conversion import CPU_DEFAULT, GPU_DEFAULT, ConvertOptions
-from cog2fal.errors import CogProjectError
+from cog2fal.errors import CogProjectError, GivenPathError, from_os_error, unreadable_reason
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised wherever the program is, as Ctrl-C raises KeyboardInterrupt: what
+    cleans up after Ctrl-C (the output's staging folder, verify's servers) cleans up after it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame: Any) -> NoReturn:
+    raise Terminated(signum)
+
+
+def _on_termination(handler: Callable[[int, Any], Any]) -> dict[int, Any]:
+    """`handler` for SIGTERM and SIGHUP while the CLI runs; the handlers it replaced. A signal
+    someone chose to ignore (`nohup` ignores SIGHUP) stays ignored; off the main thread, none."""
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signal.getsignal(signum) is not signal.SIG_DFL:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, handler)
+        except ValueError:  # not the main thread
+            break
+    return previous
 
 
 class _Group(LeanGroup):
     """The one error boundary of every command: a `CogProjectError` becomes one line on stderr
-    and exit code 2 (`convert` also reports each failed project of a batch as it goes)."""
+    and exit code 2 (`convert` also reports each failed project of a batch as it goes), and so
+    does an OS refusal no command words itself (a full disk, a file nobody may read): the
+    machine's doing, not a bug. SIGTERM ends with 143 once what it interrupted is cleaned up."""
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
@@ -31,6 +65,15 @@ class _Group(LeanGroup):
         except CogProjectError as error:
             sys.stderr.write(f"error: {error}\n")
             raise typer.Exit(2) from None
+        except OSError as exc:
+            refusal = from_os_error(exc)
+            if refusal is None:  # a closed pipe is typer's to answer; anything else, a bug of ours
+                raise
+            sys.stderr.write(f"error: {refusal}\n")
+            raise typer.Exit(2) from None
+        except Terminated as stop:  # typer would end a KeyboardInterrupt with 130, silently
+            sys.stderr.write("terminated\n")
+            raise typer.Exit(128 + stop.signum) from None
 
 
 app = typer.Typer(
@@ -96,9 +139,12 @@ TagOption = Annotated[str | None, typer.Option(
 def convert(
     model_dirs: ModelDirs,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder (default: a sibling `<model>-fal`). One project only.")] = None,
+        "--out", "-o", help="Output folder (default: a sibling `<model>-fal`). One project only. Not "
+                            "inside the project (a later conversion would ship it), unless "
+                            ".dockerignore leaves it out.")] = None,
     out_root: Annotated[Path | None, typer.Option(
-        "--out-root", help="Write each project to `<DIR>/<model>-fal` (batch conversion).")] = None,
+        "--out-root", help="Write each project to `<DIR>/<model>-fal` (batch conversion); not inside "
+                           "any of the projects.")] = None,
     mode: Annotated[Mode, typer.Option(
         help="`app`: requirements + app_files; `container`: a Dockerfile for ContainerImage; "
              "`auto`: container when cog.yaml needs system packages, run commands or a CUDA pin."),
@@ -185,7 +231,7 @@ def _read_text(path: Path | None) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CogProjectError(f"cannot read: {exc}", path) from None
+        raise GivenPathError(f"cannot read: {unreadable_reason(exc)}", path) from None
 
 
 @app.command()
@@ -215,7 +261,10 @@ def dockerfile(
     source: Annotated[str | None, typer.Option(
         "--from", help="`cog debug` output to clean: a file, or `-` for standard input.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the Dockerfile here (and requirements.txt beside it).")] = None,
+        "--out", "-o", help="Write the Dockerfile here (and requirements.txt beside it); an existing "
+                            "folder gets `Dockerfile` inside it.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a Dockerfile or requirements.txt that is there and differs.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
     build: BuildFlag = False,
     tag: TagOption = None,
@@ -235,7 +284,7 @@ def dockerfile(
     """
     from cog2fal.commands.dockerfile import run_dockerfile
 
-    raise typer.Exit(run_dockerfile(model_dir, source, out, as_json, build=build, tag=tag))
+    raise typer.Exit(run_dockerfile(model_dir, source, out, as_json, build=build, tag=tag, force=force))
 
 
 @app.command()
@@ -323,8 +372,12 @@ def _end_process(code: int) -> NoReturn:
 
 def main() -> None:
     """The CLI as a function (scripts call it in process): ends with SystemExit, as click does."""
+    previous = _on_termination(_terminate)
     try:
         app()
+    except Terminated as stop:
+        sys.stderr.write("terminated\n")
+        sys.exit(128 + stop.signum)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
@@ -333,6 +386,9 @@ def main() -> None:
         sys.stderr.write(f"error: internal error, please report it with the project that caused it: "
                          f"{message}\n")
         sys.exit(2)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run() -> None:

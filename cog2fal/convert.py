@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cog2fal.codes import Code
 from cog2fal.conversion import (
@@ -198,7 +198,7 @@ def analyse_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
     output, applied = _rewrite_sources(project, root, files, sources, findings)
     project.downloads = find_downloads(root, files, project)
 
-    app_file = APP_FILE if APP_FILE not in output else "cog2fal_app.py"
+    app_file = "cog2fal_app.py" if _taken(APP_FILE, output) else APP_FILE
     runtime_file = f"{RUNTIME}.py"
     output[runtime_file] = resources.files("cog2fal.writing.support").joinpath(runtime_file).read_bytes()
     name = app_name(options.app_name, project.config.image, model_dir)
@@ -247,4 +247,20 @@ def convert_project(model_dir: Path, options: ConvertOptions, *, out: Path | Non
     files = {**conversion.files,
              conversion.app_file: app_code.encode("utf-8"),
              REPORT_FILE: render_migration(conversion).encode("utf-8")}
+    _refuse_folders_named_like_files(files)
     return dataclasses.replace(conversion, files=files)
+
+
+def _taken(name: str, files: dict[str, bytes]) -> bool:
+    """Whether the project ships a file or a folder of that name."""
+    return name in files or any(relative.startswith(f"{name}/") for relative in files)
+
+
+def _refuse_folders_named_like_files(files: dict[str, bytes]) -> None:
+    """A project folder named like a file the output adds (a `MIGRATION.md/` folder): the
+    folder cannot be written, nor the file."""
+    for relative in files:
+        for folder in PurePosixPath(relative).parents[:-1]:
+            if folder.as_posix() in files:
+                raise CogProjectError(f"this folder has the name of a file the fal app's folder needs "
+                                      f"(`{folder.as_posix()}`): rename the folder", folder.as_posix())

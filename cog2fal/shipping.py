@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from cog2fal.codes import Code
+from cog2fal.errors import CogProjectError, os_error_reason
 from cog2fal.project import Finding, Location
 from cog2fal.reading.dockerignore import DockerIgnore
 
@@ -13,6 +14,9 @@ _ALWAYS_SKIP_DIRS = {".git", ".cog", "__pycache__", ".venv", "venv", ".mypy_cach
                      ".ruff_cache", ".idea", ".vscode", "node_modules"}
 _SKIP_FILES = {"cog.yaml", ".dockerignore", ".DS_Store"}
 _LARGE = 100 * 1024 * 1024
+# Folders nested deeper than this are refused: no project nests so deep, and Python's own walks
+# (os.walk, rglob, rmtree) recurse once per level, up to a limit of about a thousand.
+MAX_DEPTH = 256
 
 
 def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None = None) -> list[str]:
@@ -21,8 +25,11 @@ def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None
     ignore = DockerIgnore.of(root)
     exclude = {p.resolve() for p in (exclude or set())}
     files: list[str] = []
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root, onerror=_unlistable):
         base = Path(folder)
+        if len(base.relative_to(root).parts) > MAX_DEPTH:
+            raise CogProjectError(f"folders nest more than {MAX_DEPTH} levels deep here: cog2fal does "
+                                  "not convert such a tree", base.relative_to(root).as_posix())
         if base.resolve() in exclude:
             dirs[:] = []
             continue
@@ -44,6 +51,12 @@ def project_files(root: Path, findings: list[Finding], exclude: set[Path] | None
                     Location(relative, 1)))
             files.append(relative)
     return sorted(files)
+
+
+def _unlistable(exc: OSError) -> None:
+    """A folder that cannot be listed would silently be missing from the app (Cog's build
+    fails on it): refused at its path."""
+    raise CogProjectError(f"cannot list this folder: {os_error_reason(exc)}", exc.filename)
 
 
 def app_files_entries(files: list[str], left_out: set[str] | frozenset[str] = frozenset()) -> list[str]:

@@ -366,7 +366,9 @@ CLI_HEADER = """\
 
 Exit codes: `0` success (warnings allowed); `1` `convert`/`client` `--check` / `--diff` found differences, or
 `verify` found a mismatch; `2` an error, reported as one `error: file:line: message` line on
-standard error, never a traceback.
+standard error (or `error: path: message` for the path at fault, such as an `--out` on a full
+disk), never a traceback; `130` after Ctrl-C, `143` after SIGTERM, once anything half-written is
+removed.
 
 `MODEL_DIR` is a Cog project folder or the path of its `cog.yaml`.
 

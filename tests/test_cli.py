@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -241,3 +242,192 @@ def test_undecodable_predictors_are_refused_at_the_line(tmp_path: Path, content:
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert expected in done.stderr, done.stderr
+
+
+# --------------------------------------------------------------------------- the machine refuses
+
+def _without_root_reads() -> list[str]:
+    """A command prefix under which file permissions hold: root reads everything, so as root the
+    capabilities that let it are dropped (setpriv); as anyone else, nothing is needed."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("as root, an unreadable file needs setpriv to drop CAP_DAC_OVERRIDE")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", "--bounding-set", caps, "--inh-caps", caps]
+
+
+# Each makes the project unconvertible and says where the error must point, and what it says.
+
+def _unreadable_file(project: Path) -> tuple[str, str]:
+    (project / "weights.txt").write_text("data")
+    (project / "weights.txt").chmod(0)
+    return "project/weights.txt: ", "Permission denied"
+
+
+def _unreadable_folder(project: Path) -> tuple[str, str]:
+    (project / "private").mkdir()
+    (project / "private" / "a.txt").write_text("data")
+    (project / "private").chmod(0)
+    return "project/private: ", "cannot list this folder: Permission denied"
+
+
+def _deep_tree(project: Path) -> tuple[str, str]:
+    folder = project
+    for _ in range(1500):  # 3,000 characters: within PATH_MAX, deeper than Python's walks go
+        folder = folder / "a"
+        folder.mkdir()  # level by level: mkdir(parents=True) recurses too
+    (folder / "f.txt").write_text("x")
+    return "project/" + "a/" * 256 + "a: ", "folders nest more than 256 levels deep here"
+
+
+def _folder_named_like_an_output_file(project: Path) -> tuple[str, str]:
+    (project / "MIGRATION.md").mkdir()
+    (project / "MIGRATION.md" / "notes.txt").write_text("x")
+    return "project/MIGRATION.md: ", "this folder has the name of a file the fal app's folder needs"
+
+
+def _remove_without_recursion(root: Path) -> None:
+    """What pytest's clean-up (rmtree, recursive) could not remove: unreadable or too deep."""
+    stack = [root]
+    while stack:
+        folder = stack[-1]
+        folder.chmod(0o755)
+        children = list(os.scandir(folder))
+        for entry in children:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                os.chmod(entry.path, 0o644)
+                os.unlink(entry.path)
+        if not any(entry.is_dir(follow_symlinks=False) for entry in children):
+            folder.rmdir()
+            stack.pop()
+
+
+@pytest.mark.parametrize("make", [_unreadable_file, _unreadable_folder, _deep_tree,
+                                  _folder_named_like_an_output_file])
+def test_a_project_the_machine_cannot_convert_is_one_line_naming_the_path(make, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "hello_text", project)
+    where, what = make(project)
+    prefix = _without_root_reads() if make in (_unreadable_file, _unreadable_folder) else []
+    try:
+        command = [*prefix, sys.executable, "-m", "cog2fal", "convert", "project", "--out", "out"]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        written = sorted(p.name for p in tmp_path.iterdir() if p != project)  # no output, no staging
+    finally:
+        _remove_without_recursion(project)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "internal error" not in done.stderr, done.stderr
+    assert lines[0].startswith(f"error: {where}") and what in lines[0], lines[0]
+    assert written == []
+
+
+def test_a_project_folder_named_like_the_app_file_moves_the_app_file(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "hello_text", project)
+    (project / "fal_app.py").mkdir()
+    (project / "fal_app.py" / "x.txt").write_text("x")
+    done = cog2fal("convert", str(project), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "cog2fal_app.py").is_file()
+    assert (tmp_path / "out" / "fal_app.py" / "x.txt").is_file()
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("afile/out", "error: afile/out: cannot create the output folder: afile is a file, not a folder"),
+    ("/proc/cog2fal-out", "error: /proc/cog2fal-out: cannot write the output folder: "),
+    ("x" * 300, f"error: {'x' * 300}: cannot use the output folder: File name too long"),
+])
+def test_an_output_the_machine_refuses_is_one_line_naming_it(tmp_path: Path, out: str, message: str) -> None:
+    (tmp_path / "afile").write_text("")
+    done = cog2fal("convert", str(FIXTURES / "hello_text"), "--out", out, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message) and len(done.stderr.splitlines()) == 1, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+# --------------------------------------------------------------------------- the path at fault
+
+def test_out_errors_name_the_out_path_as_given(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "hello_text", tmp_path / "project")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine")
+    (tmp_path / "afile").write_text("")
+    done = cog2fal("convert", "project", "--out", "out", cwd=tmp_path)
+    assert done.stderr == "error: out: output folder is not empty; pass --force to replace it\n"
+    done = cog2fal("convert", "project", "--out", "afile", cwd=tmp_path)
+    assert done.stderr == "error: afile: output path exists and is not a folder\n"
+    done = cog2fal("convert", "project", "--out-root", "afile/x", cwd=tmp_path)
+    assert done.stderr.startswith("error: afile/x/project-fal: "), done.stderr
+
+
+def test_project_files_are_named_from_the_current_folder_whatever_the_name(tmp_path: Path) -> None:
+    """A project called `pre` and its `predict.py`: the name is no prefix test."""
+    shutil.copytree(BROKEN / "syntax_error", tmp_path / "pre")
+    for command in (["convert", "pre", "--out", "out"], ["inspect", "pre"]):
+        done = cog2fal(*command, cwd=tmp_path)
+        assert done.returncode == 2 and done.stderr.startswith("error: pre/predict.py:"), done.stderr
+
+
+# --------------------------------------------------------------------------- --out inside the project
+
+def test_out_inside_the_project_is_refused_and_never_shipped(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "hello_text", project)
+    before = digest(project)
+    for args in (["--out", str(project / "fal")], ["--out-root", str(project / "converted")]):
+        done = cog2fal("convert", str(project), *args)
+        assert done.returncode == 2 and "inside the Cog project" in done.stderr, done.stderr
+        assert len(done.stderr.splitlines()) == 1
+    assert digest(project) == before
+
+
+def test_out_root_inside_another_project_of_the_batch_is_refused(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(FIXTURES / "hello_text", first)
+    shutil.copytree(FIXTURES / "iterator_text", second)
+    done = cog2fal("convert", str(first), str(second), "--out-root", str(second / "converted"))
+    assert done.returncode == 2 and f"--out-root is inside the Cog project {second}" in done.stderr
+    assert not (second / "converted").exists() and not (first.parent / "first-fal").exists()
+
+
+def test_out_left_out_by_the_dockerignore_is_allowed_inside_and_not_shipped(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "hello_text", project)
+    (project / ".dockerignore").write_text("fal/\n")
+    assert cog2fal("convert", str(project), "--out", str(project / "fal")).returncode == 0
+    done = cog2fal("convert", str(project), "--out", str(tmp_path / "elsewhere"))
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "elsewhere" / "fal").exists()
+
+
+# --------------------------------------------------------------------------- a closed pipe
+
+@pytest.mark.parametrize("command", [["inspect", str(FIXTURES / "input_forms")],
+                                     ["inspect", str(FIXTURES / "input_forms"), "--json"],
+                                     ["dockerfile", str(FIXTURES / "build_run_secrets")]])
+def test_a_reader_gone_before_the_first_line_ends_quietly(command: list[str]) -> None:
+    """`cog2fal inspect ... | head -1`, with `head` gone before a byte is written: deterministic."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run([sys.executable, "-m", "cog2fal", *command], stdout=writer,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(writer)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert "internal error" not in done.stderr
+
+
+def test_a_nested_project_s_default_output_is_not_written_inside_the_outer_one(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    shutil.copytree(FIXTURES / "hello_text", outer)
+    shutil.copytree(FIXTURES / "iterator_text", outer / "inner")
+    done = cog2fal("convert", str(outer), str(outer / "inner"))
+    assert done.returncode == 2
+    assert f"error: {outer / 'inner-fal'}: the output folder is inside the Cog project {outer}" in done.stderr
+    assert not (outer / "inner-fal").exists() and (tmp_path / "outer-fal" / "fal_app.py").is_file()

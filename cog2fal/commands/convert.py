@@ -13,9 +13,9 @@ from rich.markup import escape
 
 from cog2fal.conversion import ConvertOptions
 from cog2fal.convert import convert_project
-from cog2fal.errors import CogProjectError
+from cog2fal.errors import CogProjectError, GivenPathError, from_os_error, placed
 from cog2fal.images.argument import open_argument, schema_summary
-from cog2fal.output import check_writable, differences, unified_diff, write_tree
+from cog2fal.output import check_outside_projects, check_writable, differences, unified_diff, write_tree
 from cog2fal.reporting.endpoints import endpoints
 from cog2fal.reporting.findings import STYLE, finding_json
 from cog2fal.reporting.migration import sorted_findings
@@ -85,6 +85,9 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
     written container app's image built and smoke-tested (as `tag`). `base_image`: container mode
     FROM that Cog image."""
     console = Console(stderr=as_json or diff, highlight=False)
+    writing = not (check or diff)
+    if out_root is not None and writing:
+        check_outside_projects(out_root, model_dirs, "--out-root")
     if base_image is not None:
         from cog2fal.images.base_image import resolve_base_image
         try:
@@ -115,14 +118,17 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
                 with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
                     target = out or (out_root / argument.default_out.name if out_root else
                                      argument.default_out)
+                    if writing and len(model_dirs) > 1:
+                        check_outside_projects(target, model_dirs)
                     published = given_schemas + argument.published
                     chosen = dataclasses.replace(options, app_name=options.app_name or argument.app_name)
                     code, (conversion, status) = _one(argument.folder, target, chosen, check=check,
                                                       diff=diff, force=force, published=published)
                     built = _build(conversion, target, tag) if build else None
-            except CogProjectError as error:
-                sys.stderr.write(f"error: {_prefixed(error, model_dir)}\n")
-                reports.append({"status": "error", "model_dir": str(model_dir), "error": str(error)})
+            except (CogProjectError, OSError) as caught:
+                failure = _as_project_error(caught)
+                sys.stderr.write(f"error: {placed(failure, model_dir)}\n")
+                reports.append({"status": "error", "model_dir": str(model_dir), "error": str(failure)})
                 worst = 2
                 continue
             worst = max(worst, code)
@@ -149,15 +155,14 @@ def run_convert(model_dirs: list[Path], options: ConvertOptions, *, out: Path | 
     return worst
 
 
-def _prefixed(error: CogProjectError, model_dir: Path) -> CogProjectError:
-    """Files in messages are relative to the project; show them relative to the cwd."""
-    if error.file is None:
-        return error
-    root = model_dir.parent if model_dir.is_file() else model_dir
-    path = Path(error.file)
-    if not path.is_absolute() and not str(path).startswith(str(root)):
-        shown = root / path
-        return CogProjectError(error.message, str(shown), error.line)
+def _as_project_error(caught: CogProjectError | OSError) -> CogProjectError:
+    """An OS refusal (a file nobody may read, a full disk) fails this project of the batch as bad
+    input does; any other OSError is a bug of ours, for the CLI to report."""
+    if isinstance(caught, CogProjectError):
+        return caught
+    error = from_os_error(caught)
+    if error is None:
+        raise caught
     return error
 
 
@@ -168,8 +173,8 @@ def _build(conversion, out: Path, tag: str | None) -> dict[str, Any]:
 
     app_file = out / conversion.app_file
     if conversion.plan.mode != "container":
-        raise CogProjectError("--build needs a container app; this project converts in app mode "
-                              "(add --mode container)", app_file)
+        raise GivenPathError("--build needs a container app; this project converts in app mode "
+                             "(add --mode container)", app_file)
     dockerfile, first_line = app_dockerfile(app_file)
     return build_and_check(out, dockerfile, tag or default_tag(conversion.plan.app_name), where=str(app_file),
                            first_line=first_line)

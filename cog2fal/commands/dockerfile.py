@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cog2fal.errors import CogProjectError
+from cog2fal.errors import CogProjectError, GivenPathError, placed, unreadable_reason
+from cog2fal.output import check_replaceable, write_files
 from cog2fal.reading.config import find_config, read_config
 from cog2fal.writing.dockerfile import REQUIREMENTS_FILE, fal_container_dockerfile
 
@@ -25,11 +26,19 @@ def _cog_debug(root: Path) -> str | None:
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None
 
 
+DOCKERFILE = "Dockerfile"  # the file written into a folder given as --out
+
+
 def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_json: bool,
-                   build: bool = False, tag: str | None = None) -> int:
-    config_path = find_config(model_dir)
+                   build: bool = False, tag: str | None = None, force: bool = False) -> int:
+    """`out`: the Dockerfile's path (an existing folder: `Dockerfile` in it), with the
+    requirements.txt it COPYs beside it; files that are there and differ need `force`."""
+    try:
+        config_path = find_config(model_dir)
+        config = read_config(config_path, config_path.name)
+    except CogProjectError as error:
+        raise placed(error, model_dir) from None
     root = config_path.parent
-    config = read_config(config_path, config_path.name)
     origin = "generated from cog.yaml"
     if source == "-":
         text: str | None = sys.stdin.read()
@@ -38,7 +47,7 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
         try:
             text = Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CogProjectError(f"cannot read: {exc}", source) from None
+            raise GivenPathError(f"cannot read: {unreadable_reason(exc)}", source) from None
         origin = f"cleaned from {source}"
     else:
         text = _cog_debug(root)
@@ -46,10 +55,13 @@ def run_dockerfile(model_dir: Path, source: str | None, out: Path | None, as_jso
             origin = "cleaned from `cog debug`"
     result = fal_container_dockerfile(root, config, text)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(result.text, encoding="utf-8")
+        if out.is_dir():
+            out = out / DOCKERFILE
+        written = {out: result.text.encode("utf-8")}
         if result.requirements_txt:
-            (out.parent / REQUIREMENTS_FILE).write_text(result.requirements_txt, encoding="utf-8")
+            written[out.parent / REQUIREMENTS_FILE] = result.requirements_txt.encode("utf-8")
+        check_replaceable(written, force)
+        write_files(written)
     built = _build(root, result, out, tag) if build else None
     if as_json:
         print(json.dumps({

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cog2fal.conversion import ConvertOptions
 from cog2fal.convert import analyse_project
+from cog2fal.errors import CogProjectError, placed
 from cog2fal.images.argument import open_argument, schema_summary
 from cog2fal.project import MISSING, Entrypoint
 from cog2fal.reading.published_schema import read_schema_file
@@ -72,11 +73,14 @@ def _print_downloads(console: Console, cache: CachePlan | None) -> None:
 
 def run_inspect(model_dir: Path, as_json: bool, *, image: bool = False, schema: Path | None = None) -> int:
     published = [read_schema_file(schema)] if schema is not None else []
-    with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
-        published += argument.published
-        options = ConvertOptions(app_name=argument.app_name)
-        conversion = analyse_project(argument.folder, options, published=published)  # nothing rendered
-        return _show(conversion, argument, published, as_json)
+    try:
+        with open_argument(model_dir, image=image, console=Console(stderr=True)) as argument:
+            published += argument.published
+            options = ConvertOptions(app_name=argument.app_name)
+            conversion = analyse_project(argument.folder, options, published=published)  # nothing rendered
+            return _show(conversion, argument, published, as_json)
+    except CogProjectError as error:
+        raise placed(error, model_dir) from None
 
 
 def _show(conversion, argument, published: list, as_json: bool) -> int:

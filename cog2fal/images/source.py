@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
-from cog2fal.errors import CogProjectError
+from cog2fal.errors import CogProjectError, GivenPathError
 from cog2fal.images.archive import Extracted, extract_folder
 from cog2fal.images.config_yaml import cog_yaml_text
 from cog2fal.images.engine import connect, docker_sdk, short_reason
@@ -81,7 +81,10 @@ class ImageProject:
         }
 
     def place(self, error: CogProjectError) -> CogProjectError:
-        """An error about a file of the rebuilt project, placed in the image instead."""
+        """An error about a file of the rebuilt project, placed in the image instead (an error
+        about the output stays where the user said)."""
+        if isinstance(error, GivenPathError):
+            return error
         if error.file is None:
             return CogProjectError(error.message, str(self.reference), error.line)
         path = Path(error.file)
