@@ -322,9 +322,11 @@ def client(
     paths: Annotated[list[Path], typer.Argument(
         help="Python files or folders of code that calls Replicate's client.", show_default=False)],
     map_file: Annotated[Path | None, typer.Option(
-        "--map", help="TOML: `[models]` `\"owner/name\" = \"team/app\"` (or `{ app = ..., path = \"/stream\" }`).")] = None,
+        "--map", help="TOML: `[models]` `\"owner/name\" = \"team/app\"` "
+                      "(or `{ app = ..., path = \"/stream\" }`).")] = None,
     fal_owner: Annotated[str | None, typer.Option(
-        "--fal-owner", help="fal user or team: `owner/name` → `TEAM/<name>`, the app name `convert` gives.")] = None,
+        "--fal-owner",
+        help="fal user or team: `owner/name` → `TEAM/<name>`, the app name `convert` gives.")] = None,
     diff: Annotated[bool, typer.Option(
         "--diff", help="Write nothing; print a unified diff and exit 1 if anything would change.")] = False,
     check: Annotated[bool, typer.Option(

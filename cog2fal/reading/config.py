@@ -197,7 +197,8 @@ class _Reader:
                 mounts = _unwrap(item.value["mounts"], self.path) if "mounts" in item.value else []
                 if not isinstance(mounts, list) or not all(isinstance(m, dict) for m in mounts):
                     raise self.fail(f"`{key}` item `mounts` must be a list of mappings", item)
-                mounts = [{self.clean(str(k), item, f"{key} mounts"): self.clean(str(v), item, f"{key} mounts")
+                where = f"{key} mounts"
+                mounts = [{self.clean(str(k), item, where): self.clean(str(v), item, where)
                            for k, v in m.items()} for m in mounts]
                 commands.append(RunCommand(self.command(command.value, item, key), mounts))
             elif isinstance(item.value, str):

@@ -314,7 +314,8 @@ FileUrl = Annotated[
 ]''')
     mimetypes = imports.module("mimetypes")
     path = imports.use("pathlib", "Path")
-    audio, file, image, video = (imports.use("fal.toolkit", name) for name in ("Audio", "File", "Image", "Video"))
+    audio, file, image, video = (imports.use("fal.toolkit", name)
+                                 for name in ("Audio", "File", "Image", "Video"))
     blocks.append(f'''def {_upload(imports)}(path: {path}) -> {file}:
     """Uploads an output file typed by its suffix (`File.from_path` alone says octet-stream)."""
     content_type = {mimetypes}.guess_type(path.name)[0] or "application/octet-stream"

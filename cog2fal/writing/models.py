@@ -6,7 +6,15 @@ import ast
 from dataclasses import dataclass, field
 
 from cog2fal.project import MISSING, Entrypoint, InputField, OutputModel, TypeRef
-from cog2fal.writing.pysource import MAX_LINE, Imports, call, identifier, in_triple_quotes, literal, python_name
+from cog2fal.writing.pysource import (
+    MAX_LINE,
+    Imports,
+    call,
+    identifier,
+    in_triple_quotes,
+    literal,
+    python_name,
+)
 
 _PYDANTIC_RESERVED = {"copy", "dict", "json", "schema", "construct", "validate", "fields",
                       "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs",

@@ -8,7 +8,6 @@ import posixpath
 from pathlib import Path
 
 import dockerfile
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

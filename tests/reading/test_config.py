@@ -157,8 +157,8 @@ def test_concurrency_plain_values_that_are_not_a_maximum(tmp_path: Path, value: 
     ('predict: p.py:P\nbuild:\n  pre_install: ["echo\\u2028RUN id"]\n', 3),
     ('predict: p.py:P\nbuild:\n  run:\n    - "echo hi\\nRUN id"\n', 4),
     ('predict: p.py:P\nbuild:\n  run:\n    - command: "echo\\x1b[2J"\n', 4),
-    ('predict: p.py:P\nbuild:\n  run:\n    - command: echo\n      mounts: [{type: secret, id: "a\\nRUN id", target: /x}]\n',
-     4),
+    ('predict: p.py:P\nbuild:\n  run:\n    - command: echo\n'
+     '      mounts: [{type: secret, id: "a\\nRUN id", target: /x}]\n', 4),
     ('predict: p.py:P\nenvironment:\n  - "A=1"\n  - "TOKEN=x\\nRUN curl evil"\n', 4),
     ('predict: p.py:P\nenvironment:\n  - "A=1\\x85B"\n', 3),
     ('predict: "p.py:P\\nRUN id"\n', 1),

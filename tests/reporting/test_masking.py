@@ -60,7 +60,8 @@ def test_migration_report_and_published_schema_mask_the_secret_default(project: 
     done = cog2fal("convert", str(project), "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert TOKEN not in done.stdout + done.stderr
-    assert TOKEN not in (out / "MIGRATION.md").read_text() and ENV_TOKEN not in (out / "MIGRATION.md").read_text()
+    migration = (out / "MIGRATION.md").read_text()
+    assert TOKEN not in migration and ENV_TOKEN not in migration
     schema = json.dumps(openapi(out / "fal_app.py"))
     assert TOKEN not in schema
     token = next(s for s in openapi(out / "fal_app.py")["components"]["schemas"].values()

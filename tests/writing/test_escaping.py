@@ -111,7 +111,8 @@ class Predictor(BasePredictor):
     def predict(self, x: str) -> Result:
         return Result()
 '''
-    code = check_app(convert(tmp_path, {"predict.py": source, "cog.yaml": 'predict: "predict.py:Predictor"\n'}))
+    cog_yaml = 'predict: "predict.py:Predictor"\n'
+    code = check_app(convert(tmp_path, {"predict.py": source, "cog.yaml": cog_yaml}))
     assert 'text: str = "ab"' in code and "] = (1, 2)" in code
 
 

@@ -130,5 +130,6 @@ class Predictor(BasePredictor):
         return f"{str}|{model_config}|{int}|{Field}|{upload}"
 ''', {"str": "b", "model_config": 3, "int": 4, "Field": 1.5, "upload": False})
     assert answer == {"output": "b|3|4|1.5|False"}
-    properties = next(s for s in schema["components"]["schemas"].values() if "model_config" in s.get("properties", {}))
+    properties = next(s for s in schema["components"]["schemas"].values()
+                      if "model_config" in s.get("properties", {}))
     assert list(properties["properties"]) == ["str", "model_config", "int", "Field", "upload"]

@@ -83,8 +83,9 @@ def _call_factories(node: cst.FunctionDef, entry: Entrypoint) -> cst.FunctionDef
     has_docstring = bool(body) and isinstance(body[0], cst.SimpleStatementLine) and \
         isinstance(body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString)
     position = 1 if has_docstring else 0
-    added = [cst.parse_statement(f"if {name} is None:  # Cog's Input(default_factory={comment_text(factory)})\n"
-                                 f"    {name} = {factory}()\n") for name, factory in factories]
+    added = [cst.parse_statement(
+        f"if {name} is None:  # Cog's Input(default_factory={comment_text(factory)})\n"
+        f"    {name} = {factory}()\n") for name, factory in factories]
     existing = {cst.Module([]).code_for_node(statement) for statement in body}
     added = [s for s in added if cst.Module([]).code_for_node(s) not in existing]
     return node.with_changes(body=node.body.with_changes(body=[*body[:position], *added, *body[position:]]))

@@ -122,7 +122,8 @@ def test_control_characters_in_cog_debug_output_are_refused_at_their_line(tmp_pa
     text = HEAD + f"RUN echo a{char}b\n" + TAIL
     with pytest.raises(CogProjectError) as info:
         clean_cog_debug(text, tmp_path, config, source_name="debug.txt")
-    assert (info.value.file, info.value.line) == ("debug.txt", 3) and "control character" in info.value.message
+    assert (info.value.file, info.value.line) == ("debug.txt", 3)
+    assert "control character" in info.value.message
     assert char not in str(info.value)
 
 
