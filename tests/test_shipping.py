@@ -167,3 +167,14 @@ def test_links_to_links_cannot_multiply_the_walk(tmp_path: Path) -> None:
     assert time.monotonic() - started < 20
     assert len(files) < 40 * MAX_LINKED_FOLDERS
     assert any(f"more than {MAX_LINKED_FOLDERS}" in f.message for f in findings)
+
+
+def test_a_fifo_named_as_the_requirements_file_is_refused_not_opened(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "cog.yaml").write_text('build:\n  python_requirements: requirements.txt\n'
+                                   'predict: "predict.py:Predictor"\n')
+    os.mkfifo(root / "requirements.txt")
+    outcome = run_subprocess(root, tmp_path / "out", timeout=60)
+    assert outcome.exit_code == 2
+    assert outcome.stderr.strip().endswith(
+        "cog.yaml:2: requirements file 'requirements.txt' is a FIFO, socket or device, not a file: not read")

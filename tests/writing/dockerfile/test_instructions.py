@@ -60,7 +60,7 @@ def test_dockerfile_from_with_a_long_word_finishes(tmp_path) -> None:
     word = "a" * 3_000_000
     debug = tmp_path / "debug.Dockerfile"
     debug.write_text(f"FROM python:3.11\nENV {word}\nRUN echo {word}\nWORKDIR /src\n")
-    done = subprocess.run([sys.executable, "-m", "cog2fal", "dockerfile", str(tmp_path), "--from", str(debug)],
-                          capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-m", "cog2fal", "dockerfile", str(tmp_path), "--from", str(debug)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"RUN echo {word}" in done.stdout
