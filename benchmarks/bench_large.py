@@ -24,6 +24,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -38,11 +39,16 @@ PREDICTOR = ("from cog import BasePredictor\n\n\nclass Predictor(BasePredictor):
 
 def measured(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[float | None, int | None]:
     """(wall seconds, peak RSS in KiB) of one run under /usr/bin/time -v; (None, None) on timeout."""
+    # Its own process group: on a timeout, cog2fal (time's child) is stopped too, not orphaned.
+    process = subprocess.Popen(["/usr/bin/time", "-v", *cmd], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     try:
-        done = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
-                              env=env, timeout=timeout)
+        _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         return None, None
+    done = subprocess.CompletedProcess(cmd, process.returncode, "", stderr)
     if done.returncode not in (0, 1):  # --check answers 1 when something would change
         raise SystemExit(f"{' '.join(cmd[:3])} ... failed ({done.returncode}):\n{done.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)",
