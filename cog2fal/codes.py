@@ -104,6 +104,14 @@ class Code(str, Enum):
     SYS_PATH_BUILT = (
         "C2F033", "todo", "`sys.path` made by a build step",
         "app mode: `sys.path` gets an absolute folder only a build step creates (a clone)")
+    LINK_NOT_FOLLOWED = (
+        "C2F034", "warning", "link not followed; not shipped",
+        "a symbolic link that leaves the project, is broken, loops back to a folder that holds it, "
+        "or points at a path the build context leaves out is not followed and not shipped: copy "
+        "what the model needs into the project")
+    SPECIAL_FILE = (
+        "C2F035", "warning", "special file not shipped",
+        "a FIFO, socket or device in the project (or a link to one) is never opened and not shipped")
 
     # ----------------------------------------------------------------- build steps and images
     REQUIREMENTS_REPLACED = (

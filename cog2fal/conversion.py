@@ -44,6 +44,27 @@ class MachineType:
 
 
 @dataclass(frozen=True)
+class CopiedFile:
+    """A project file shipped unchanged: copied from `source` when the output is written and
+    compared by size, then content, in chunks; never held in memory (weights can be gigabytes)."""
+
+    source: Path
+    size: int
+
+    def read_bytes(self) -> bytes:
+        return self.source.read_bytes()
+
+
+# An output file's content: bytes cog2fal made, or a project file copied as it is.
+FileContent = bytes | CopiedFile
+
+
+def content_bytes(content: FileContent) -> bytes:
+    """The bytes themselves, for the few small files a concern reads (requirements.txt)."""
+    return content.read_bytes() if isinstance(content, CopiedFile) else content
+
+
+@dataclass(frozen=True)
 class ConvertOptions:
     """What the user asked for, the same for every project of a run; built once by the CLI."""
 
@@ -74,12 +95,12 @@ class Contribution:
 @dataclass(frozen=True)
 class Merged:
     plan: AppPlan
-    files: dict[str, bytes]
+    files: dict[str, FileContent]
     findings: list[Finding]
     dockerfile_changes: list[DockerfileChange]
 
 
-def merge_contributions(plan: AppPlan, files: Mapping[str, bytes], findings: Iterable[Finding],
+def merge_contributions(plan: AppPlan, files: Mapping[str, FileContent], findings: Iterable[Finding],
                         contributions: Iterable[Contribution]) -> Merged:
     merged = Merged(plan, dict(files), list(findings), [])
     for contribution in contributions:
@@ -100,7 +121,7 @@ class Conversion:
     plan: AppPlan
     machine: MachineType
     app_file: str
-    files: dict[str, bytes]  # relative path → content
+    files: dict[str, FileContent]  # relative path → content (a CopiedFile: the project's file as is)
     findings: list[Finding]
     mode_reason: str
     requirements: Requirements

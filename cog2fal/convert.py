@@ -19,6 +19,8 @@ from cog2fal.conversion import (
     Contribution,
     Conversion,
     ConvertOptions,
+    CopiedFile,
+    FileContent,
     MachineType,
     default_out_dir,
     merge_contributions,
@@ -139,17 +141,18 @@ def _config_findings(project: Project, mode: str) -> list[Finding]:
 
 
 def _rewrite_sources(project: Project, root: Path, files: list[str], sources: dict[str, SourceFile],
-                     findings: list[Finding]) -> tuple[dict[str, bytes], dict[str, list[str]]]:
-    """The project's files for the output; Python files that use Cog are rewritten."""
-    out: dict[str, bytes] = {}
+                     findings: list[Finding]) -> tuple[dict[str, FileContent], dict[str, list[str]]]:
+    """The project's files for the output; Python files that use Cog are rewritten, every other
+    file is copied when the output is written, never read here."""
+    out: dict[str, FileContent] = {}
     applied: dict[str, list[str]] = {}
     entries = [e for e in (project.predictor, project.trainer) if e is not None]
     for relative in files:
         path = root / relative
-        data = path.read_bytes()
         if not relative.endswith(".py"):
-            out[relative] = data
+            out[relative] = CopiedFile(path, path.stat().st_size)
             continue
+        data = path.read_bytes()
         source = sources.get(relative)
         if source is None:
             if b"cog" not in data:

@@ -4,7 +4,11 @@ Whatever stops a write (an error, Ctrl-C, a SIGTERM: cli.py makes both a Keyboar
 output is the old one or the new one, whole, and no hidden staging folder stays beside it: the
 staging folder is removed on the way out, and while folders are swapped or removed the signals
 wait (they arrive right after). An OS refusal (a full disk, a read-only folder, a name too long)
-is an `GivenPathError` naming the output path as the user gave it.
+is a `GivenPathError` naming the output path as the user gave it.
+
+A project file shipped unchanged (a `CopiedFile`) is never loaded whole: it is copied with
+`shutil.copyfile`, compared by size and then chunk by chunk, and `--diff` shows its text only
+when it is small (`DIFF_LIMIT`), else one "Binary file … differs" line.
 """
 
 from __future__ import annotations
@@ -14,46 +18,83 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from cog2fal.conversion import CopiedFile, FileContent
 from cog2fal.errors import GivenPathError, from_os_error
 
+_CHUNK = 1 << 20
+DIFF_LIMIT = 1 << 20  # files larger than this are "Binary file … differs" in --diff
 
-def existing_files(out: Path) -> dict[str, bytes]:
+
+def existing_files(out: Path) -> dict[str, Path]:
+    """The files already in `out`, by relative path (not read)."""
     if not out.is_dir():
         return {}
     found = {}
     for path in sorted(out.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            found[path.relative_to(out).as_posix()] = path.read_bytes()
+            found[path.relative_to(out).as_posix()] = path
     return found
 
 
-def differences(files: dict[str, bytes], out: Path) -> list[str]:
+def _same_file(left: Path, right: Path) -> bool:
+    with open(left, "rb") as one, open(right, "rb") as other:
+        while True:
+            a, b = one.read(_CHUNK), other.read(_CHUNK)
+            if a != b:
+                return False
+            if not a:
+                return True
+
+
+def same_content(content: FileContent, path: Path) -> bool:
+    """Whether the file at `path` holds `content`: sizes first, then the bytes, in chunks."""
+    size = path.stat().st_size
+    if isinstance(content, CopiedFile):
+        return size == content.source.stat().st_size and _same_file(content.source, path)
+    return size == len(content) and path.read_bytes() == content
+
+
+def differences(files: Mapping[str, FileContent], out: Path) -> list[str]:
     """Relative paths that would be created, changed or removed by writing `files`."""
     current = existing_files(out)
-    changed = [p for p, data in files.items() if current.get(p) != data]
+    changed = [p for p, content in files.items() if p not in current or not same_content(content, current[p])]
     removed = [p for p in current if p not in files]
     return sorted(changed + removed)
 
 
-def unified_diff(files: dict[str, bytes], out: Path) -> str:
+def _diffable(content: FileContent | Path | None) -> bytes | None:
+    """The bytes to diff, or None when the file is too large to show (a binary difference)."""
+    if content is None:
+        return b""
+    if isinstance(content, bytes):
+        return content
+    path = content.source if isinstance(content, CopiedFile) else content
+    return path.read_bytes() if path.stat().st_size <= DIFF_LIMIT else None
+
+
+def unified_diff(files: Mapping[str, FileContent], out: Path) -> str:
     current = existing_files(out)
     chunks = []
     for path in sorted(set(files) | set(current)):
-        old, new = current.get(path), files.get(path)
-        if old == new:
+        new, old_path = files.get(path), current.get(path)
+        if new is not None and old_path is not None and same_content(new, old_path):
+            continue
+        old_bytes, new_bytes = _diffable(old_path), _diffable(new)
+        if old_bytes is None or new_bytes is None:
+            chunks.append(f"Binary file {path} differs\n")
             continue
         try:
-            old_text = (old or b"").decode("utf-8").splitlines(keepends=True)
-            new_text = (new or b"").decode("utf-8").splitlines(keepends=True)
+            old_text = old_bytes.decode("utf-8").splitlines(keepends=True)
+            new_text = new_bytes.decode("utf-8").splitlines(keepends=True)
         except UnicodeDecodeError:
             chunks.append(f"Binary file {path} differs\n")
             continue
         chunks.extend(difflib.unified_diff(
-            old_text, new_text, f"a/{path}" if old is not None else "/dev/null",
+            old_text, new_text, f"a/{path}" if old_path is not None else "/dev/null",
             f"b/{path}" if new is not None else "/dev/null"))
     return "".join(chunks)
 
@@ -150,7 +191,7 @@ def _output_error(exc: OSError, out: Path, doing: str) -> BaseException:
     return from_os_error(exc, out, doing, GivenPathError) or exc
 
 
-def write_tree(files: dict[str, bytes], out: Path) -> None:
+def write_tree(files: Mapping[str, FileContent], out: Path) -> None:
     """Writes into a hidden sibling folder, then swaps it in: never a half-written output."""
     shown = out
     out = out.resolve()
@@ -167,7 +208,10 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            target.write_bytes(data)
+            if isinstance(data, CopiedFile):
+                _copy_project_file(data, target)
+            else:
+                target.write_bytes(data)
         with _signals_held():
             _swap_in(staging, out)
     except BaseException as exc:
@@ -178,6 +222,17 @@ def write_tree(files: dict[str, bytes], out: Path) -> None:
         if isinstance(exc, OSError):
             raise _output_error(exc, shown, "cannot write the output folder") from None
         raise
+
+
+def _copy_project_file(data: CopiedFile, target: Path) -> None:
+    """Streamed (in the kernel where it can); a project file that cannot be read is the
+    project's fault, named at its own path, not the output's."""
+    try:
+        shutil.copyfile(data.source, target)
+    except OSError as exc:
+        if exc.filename is None or Path(exc.filename) != data.source:
+            raise
+        raise from_os_error(exc, data.source, "cannot read this project file") or exc from None
 
 
 def _make_folder(folder: Path, created: list[Path]) -> None:

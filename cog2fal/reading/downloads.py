@@ -15,6 +15,7 @@ user's code is parsed with `ast`, never imported or run.
 from __future__ import annotations
 
 import ast
+import functools
 import posixpath
 import re
 import shlex
@@ -149,6 +150,31 @@ def _imports(tree: ast.Module) -> dict[str, str]:
     return names
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@functools.lru_cache(maxsize=16)
+def _encoded_lines(text: str) -> tuple[bytes, ...]:
+    return tuple(line.encode("utf-8") for line in _LINE.findall(text))
+
+
+def _source_segment(text: str, node: ast.AST) -> str | None:
+    """`ast.get_source_segment`, with the file split into lines once: the standard one splits the
+    whole file again, a character at a time, on every call (minutes for a file with a 3 MB line
+    and a few dozen assignments)."""
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    if end_line is None or end_col is None or line is None or col is None:
+        return None
+    lines = _encoded_lines(text)
+    if end_line > len(lines):
+        return None
+    if end_line == line:
+        return lines[line - 1][col:end_col].decode("utf-8")
+    return b"".join([lines[line - 1][col:], *lines[line:end_line - 1],
+                     lines[end_line - 1][:end_col]]).decode("utf-8")
+
+
 def _assignments(body: list[ast.stmt], text: str) -> dict[str, str]:
     """`NAME = expr` statements of a body (not nested blocks) as source text."""
     found: dict[str, str] = {}
@@ -161,7 +187,7 @@ def _assignments(body: list[ast.stmt], text: str) -> dict[str, str]:
             value, targets = statement.value, [statement.target]
         for target in targets:
             if isinstance(target, ast.Name) and value is not None:
-                segment = ast.get_source_segment(text, value)
+                segment = _source_segment(text, value)
                 if segment is not None:
                     found[target.id] = segment
     return found
@@ -232,22 +258,22 @@ class _FileScan:
             for name in params:
                 bound.pop(name, None)
                 if name in defaults:
-                    segment = ast.get_source_segment(self.text, defaults[name])
+                    segment = _source_segment(self.text, defaults[name])
                     if segment is not None:
                         bound[name] = segment
             for name, arg in zip(params[offset:], call.args, strict=False):
-                segment = ast.get_source_segment(text, arg)
+                segment = _source_segment(text, arg)
                 if segment is not None and not isinstance(arg, ast.Starred):
                     bound[name] = f"({segment})"
             for keyword in call.keywords:
-                segment = ast.get_source_segment(text, keyword.value)
+                segment = _source_segment(text, keyword.value)
                 if keyword.arg in params and segment is not None:
                     bound[keyword.arg] = f"({segment})"
             # The caller's own constants fold the arguments; the callee's names fold the rest.
             for name, value in caller_constants.items():
                 bound.setdefault(name, value)
             yield bound, (call if display is None else
-                          _Remote(display, call.lineno, ast.get_source_segment(text, call) or ""))
+                          _Remote(display, call.lineno, _source_segment(text, call) or ""))
 
     def callable_name(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
         """How other code calls `function`: a class's name for its `__init__`."""
@@ -280,7 +306,7 @@ class _FileScan:
     def _fold(self, node: ast.expr, constants: dict[str, str], partial: bool = False) -> Any:
         folder = _PathFolder(constants, self.imports)
         folder.partial = partial
-        segment = ast.get_source_segment(self.text, node)
+        segment = _source_segment(self.text, node)
         if segment is None:
             raise NotFoldable("no source")
         try:
@@ -302,7 +328,7 @@ class _FileScan:
             where, segment = Location(at.display, at.lineno), at.code
         else:
             where = Location(self.display, getattr(at, "lineno", 1))
-            segment = code if code is not None else ast.get_source_segment(self.text, at) or ""
+            segment = code if code is not None else _source_segment(self.text, at) or ""
         site = DownloadSite(kind, where, target, variable, url, extract, _short(segment))
         if site not in self.sites:
             self.sites.append(site)
@@ -361,7 +387,7 @@ class _FileScan:
         if folder and folder not in (".", "/"):
             site = DownloadSite("folder_constant", Location(self.display, statement.lineno),
                                 posixpath.normpath(folder), code=_short(
-                                    ast.get_source_segment(self.text, statement) or ""))
+                                    _source_segment(self.text, statement) or ""))
             if site not in self.sites:
                 self.sites.append(site)
 

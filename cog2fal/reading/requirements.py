@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,6 +189,9 @@ def _read_file(root: Path, relative: str, config: CogConfig, seen: set[Path],
         if path in seen:
             return []
         seen.add(path)
+        if not stat.S_ISREG(mode := path.stat().st_mode) and not stat.S_ISDIR(mode):
+            raise CogProjectError(f"requirements file {relative!r} is a FIFO, socket or device, "
+                                  "not a file: not read", *where)
         data = path.read_bytes()
     except FileNotFoundError:
         raise CogProjectError(f"requirements file {relative!r} does not exist"

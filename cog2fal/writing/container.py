@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cog2fal.codes import Code
-from cog2fal.conversion import REPORT_FILE, Contribution
+from cog2fal.conversion import REPORT_FILE, Contribution, CopiedFile, FileContent
 from cog2fal.project import CogConfig, Finding, Location
 from cog2fal.reading.requirements import Requirements
 from cog2fal.writing.dockerfile import REQUIREMENTS_FILE, fal_container_dockerfile
@@ -23,7 +23,7 @@ MODEL_ROOT = "/src"
 
 def container_contribution(root: Path, config: CogConfig, requirements: Requirements, *,
                            app_file: str, cog_debug: str | None,
-                           shipped: Mapping[str, bytes], base_image: Any = None) -> Contribution:
+                           shipped: Mapping[str, FileContent], base_image: Any = None) -> Contribution:
     """The image, its build context files and the findings about them.
 
     `shipped` are the project's files as they would ship: the image's regenerated requirements.txt
@@ -43,7 +43,7 @@ def container_contribution(root: Path, config: CogConfig, requirements: Requirem
     findings = []
     if result.requirements_txt:
         original = shipped.get(REQUIREMENTS_FILE)
-        if original is not None and original.decode("utf-8", "replace") != result.requirements_txt:
+        if original is not None and not _same_text(original, result.requirements_txt):
             findings.append(Finding(
                 Code.REQUIREMENTS_REPLACED,
                 f"the project's own {REQUIREMENTS_FILE} is replaced in the output by the one "
@@ -71,6 +71,15 @@ def container_contribution(root: Path, config: CogConfig, requirements: Requirem
         "app_files": [],  # fal rejects app_files for container apps; COPY ships the code
     }
     return Contribution(plan, files, tuple(findings), tuple(result.changes))
+
+
+def _same_text(content: FileContent, text: str) -> bool:
+    """A project file against generated text; a file of another size is never read."""
+    if isinstance(content, CopiedFile):
+        if content.size != len(text.encode("utf-8")):
+            return False
+        content = content.read_bytes()
+    return content.decode("utf-8", "replace") == text
 
 
 def _origin(source: str) -> str:

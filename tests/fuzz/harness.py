@@ -48,7 +48,9 @@ def write_project(root: Path, files: dict[str, bytes | str]) -> Path:
 def snapshot(root: Path) -> dict[str, bytes | None]:
     found: dict[str, bytes | None] = {}
     for path in sorted(root.rglob("*")):
-        found[path.relative_to(root).as_posix()] = path.read_bytes() if path.is_file() else None
+        # Links and special files are not read (a FIFO would block, a link may leave the tree).
+        regular = path.is_file() and not path.is_symlink()
+        found[path.relative_to(root).as_posix()] = path.read_bytes() if regular else None
     return found
 
 

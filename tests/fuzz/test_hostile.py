@@ -17,7 +17,14 @@ from cog2fal.reading.config import read_config
 from cog2fal.reading.project_paths import project_path
 from cog2fal.writing.dockerfile import generate_dockerfile
 from tests.fuzz import strategies as S
-from tests.fuzz.harness import case_dir, check_outcome, run_in_process, snapshot, write_project
+from tests.fuzz.harness import (
+    case_dir,
+    check_outcome,
+    run_in_process,
+    run_subprocess,
+    snapshot,
+    write_project,
+)
 
 FAST = settings(deadline=None, database=None, max_examples=300,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -100,8 +107,9 @@ def test_no_file_outside_the_project_is_read_quoted_or_shipped(predict: str, req
         assert "wJalr" not in outcome.stdout + outcome.stderr
         if outcome.exit_code == 0:
             for path in out.rglob("*"):
-                if path.is_file() and path.name != "filelink":  # the link itself: harden-files' item
+                if path.is_file():
                     assert b"wJalr" not in path.read_bytes(), path
+            assert not (out / "filelink").exists()
 
 
 # --------------------------------------------------------------------------- Dockerfile values
@@ -212,3 +220,98 @@ def test_the_escaping_property_converted_cases() -> None:
     """Runs after the property (file order): enough drawn projects must convert to prove it."""
     if CONVERTED:
         assert len(CONVERTED) >= 20, len(CONVERTED)
+
+
+# --------------------------------------------------------------------------- links and special files
+
+NAME = st.sampled_from(["a", "b", "sub", "w.bin", "x.py", ".git", "deep"])
+LINK_TARGET = st.sampled_from(["a", "sub", "sub/a", "..", ".", "../..", "../secret.txt", "../outside",
+                               "/dev/zero", "/proc/self/environ", "/etc", "missing", "loop", ".git/config",
+                               "sub/deep", "../sub"])
+ENTRY = st.tuples(st.sampled_from(["file", "dir", "link", "fifo"]),
+                  st.lists(NAME, min_size=1, max_size=3).map("/".join), LINK_TARGET)
+
+
+def _hostile_tree(tmp: Path, entries: list[tuple[str, str, str]], ignore: bool) -> Path:
+    """project/ with files, folders, links anywhere (in, out, loops, devices) and FIFOs."""
+    root = tmp / "project"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "config").write_text(SECRET + "\n")
+    (root / "predict.py").write_text(PREDICTOR)
+    (root / "cog.yaml").write_text('predict: "predict.py:Predictor"\n')
+    (tmp / "secret.txt").write_text(SECRET + "\n")
+    (tmp / "outside").mkdir()
+    (tmp / "outside" / "leak.txt").write_text(SECRET + "\n")
+    if ignore:
+        (root / ".dockerignore").write_text("sub/a\nb\n")
+    for kind, relative, target in entries:
+        path = root / relative
+        # Never through a link (it may lead out of the tree) nor onto a FIFO (opening it blocks).
+        if os.path.lexists(path) or any(p.is_symlink() or p.exists() and not p.is_dir()
+                                        for p in path.parents if p.is_relative_to(root)):
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "file":
+                path.write_text(f"content of {relative}\n")
+            elif kind == "dir":
+                path.mkdir()
+            elif kind == "link":
+                os.symlink(target, path)
+            else:
+                os.mkfifo(path)
+        except OSError:
+            continue  # a name taken by an earlier entry, or a folder that is a file or a link
+    return root
+
+
+@FAST
+@given(entries=st.lists(ENTRY, max_size=8), ignore=st.booleans())
+def test_only_regular_files_inside_the_project_are_listed(entries: list[tuple[str, str, str]],
+                                                          ignore: bool) -> None:
+    from cog2fal.project import Finding
+    from cog2fal.shipping import project_files
+
+    with case_dir() as tmp:
+        root = _hostile_tree(tmp, entries, ignore)
+        real_root = root.resolve()
+        findings: list[Finding] = []
+        files = project_files(root, findings)
+        assert files == sorted(set(files))
+        for relative in files:
+            real = Path(os.path.realpath(root / relative))
+            assert real.is_relative_to(real_root) and ".git" not in real.relative_to(real_root).parts[:-1]
+            assert real.is_file() and not real.is_fifo(), relative
+        # every FIFO, file link and link out (at the top or in a plain folder) is listed or reported;
+        # a link to a folder inside may list nothing (the folder ships nothing)
+        reported = {f.location.file for f in findings if f.location is not None}
+        for path in root.rglob("*"):
+            relative = path.relative_to(root).as_posix()
+            if ".git" in path.parts or any(p.is_symlink() for p in path.parents if p != root):
+                continue
+            if ignore and relative in ("sub/a", "b") or relative.startswith(("b/", "sub/a/")):
+                continue
+            leaves = path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(real_root)
+            if leaves or path.is_fifo() or path.is_symlink() and not path.is_dir():
+                assert relative in reported or any(f == relative or f.startswith(relative + "/")
+                                                   for f in files), relative
+
+
+@SLOW
+@given(entries=st.lists(ENTRY, max_size=8), ignore=st.booleans(), mode=st.sampled_from(["app", "container"]))
+def test_links_and_special_files_never_hang_or_leak(entries: list[tuple[str, str, str]], ignore: bool,
+                                                    mode: str) -> None:
+    """In a real process under a time and memory limit: a FIFO opened or /dev/zero read fails
+    the case instead of hanging the suite."""
+    with case_dir() as tmp:
+        root = _hostile_tree(tmp, entries, ignore)
+        out = tmp / "converted" / "out"
+        out.parent.mkdir()
+        outcome = run_subprocess(root, out, "--mode", mode, memory=3 * 2**30, timeout=60)
+        assert outcome.exit_code in (0, 2), outcome.stderr
+        assert "Traceback" not in outcome.stderr and "internal error" not in outcome.stderr.lower()
+        if outcome.exit_code == 0:
+            for path in out.rglob("*"):
+                assert not path.is_symlink() and (path.is_dir() or path.is_file()), path
+                if path.is_file():
+                    assert SECRET.encode() not in path.read_bytes(), path

@@ -192,3 +192,16 @@ def test_helpers_in_other_files_are_folded_with_their_callers_arguments(tmp_path
     assert ("predict.py:10", "pget", "./sdxl-cache", url) in found
     assert ("predict.py:11", "cache_argument", "safety-cache", None) in found
     assert not [f for f in found if f[2] is None and f[1] != "setup_weights"], found
+
+
+def test_a_file_with_a_three_megabyte_line_is_scanned_in_linear_time(tmp_path: Path) -> None:
+    """`ast.get_source_segment` splits the whole file on every call: minutes for this file."""
+    import time
+
+    from cog2fal.reading.downloads import _scan_all
+
+    text = f"BLOB = '{'a' * 3_000_000}'\n" + "".join(f"CACHE_{i} = 'cache-{i}'\n" for i in range(60))
+    started = time.monotonic()
+    sites = _scan_all({"predict.py": text})
+    assert time.monotonic() - started < 10
+    assert {s.target for s in sites} >= {"cache-0", "cache-59"}
