@@ -230,8 +230,10 @@ def _copy_project_file(data: CopiedFile, target: Path) -> None:
     try:
         shutil.copyfile(data.source, target)
     except OSError as exc:
-        if exc.filename is None or Path(exc.filename) != data.source:
-            raise
+        # Only opening the source names it alone; the copy itself names both files (shutil
+        # sets filename and filename2), and a full disk is the output's fault.
+        if exc.filename is None or exc.filename2 is not None or Path(exc.filename) != data.source:
+            raise OSError(exc.errno, exc.strerror) from None  # the output's side, as for bytes
         raise from_os_error(exc, data.source, "cannot read this project file") or exc from None
 
 
