@@ -28,6 +28,7 @@ from cog2fal.output import (
     write_tree,
 )
 from tests.conftest import FIXTURES
+from tests.support.signals import default_signal_handling
 
 PROJECT = FIXTURES / "hello_text"
 
@@ -172,7 +173,7 @@ run()
 
 def _stopped(pause_at: str, signum: int, *args: str) -> tuple[int, str]:
     process = subprocess.Popen([sys.executable, "-c", HOOKED, pause_at, *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_signal_handling)
     assert process.stderr is not None and process.stdout is not None
     try:
         before = ""

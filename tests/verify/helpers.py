@@ -24,6 +24,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from cog2fal.cli import app as cli_app
+from tests.support.signals import default_signal_handling
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -191,7 +192,7 @@ def watch_verify(argv: list[str], *, interrupt_when: Any = None, timeout: float 
     # writes more than a pipe holds would block there and look like a hang.
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(argv, cwd=ROOT, env=verify_env(env), stdout=out, stderr=err,
-                                   text=True)
+                                   text=True, preexec_fn=default_signal_handling)
         watched = Watched(0, "", "")
         deadline = time.monotonic() + timeout
         interrupted = False
