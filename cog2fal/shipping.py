@@ -145,28 +145,25 @@ class _Walk:
             return []
         target = real.relative_to(self.real_root).as_posix()
         try:
-            mode = os.stat(real).st_mode
+            status = os.stat(real)  # the target: its kind, and its size if it ships
         except OSError:
             return []
+        mode = status.st_mode
         is_folder = stat.S_ISDIR(mode)
         if not (is_folder or stat.S_ISREG(mode)):
             self.report(Code.SPECIAL_FILE, relative,
                         f"is a link to {_kind(mode)} (`{written}`): not opened, not shipped")
             return []
-        if target == "." or not self.target_ships(target, is_folder):
-            if target == "." or real in above:
-                self.report(Code.LINK_NOT_FOLLOWED, relative,
-                            f"is a link to `{written}`, a folder that holds it: not followed")
-            else:
-                self.report(Code.LINK_NOT_FOLLOWED, relative,
-                            f"is a link to `{target}`, which the build context leaves out: not shipped")
-            return []
-        if not is_folder:
-            self.add(relative, os.stat(real).st_size)
-            return []
-        if real in above:
+        if real in above:  # the project's root is always there: a link to `.` loops too
             self.report(Code.LINK_NOT_FOLLOWED, relative,
                         f"is a link to `{written}`, a folder that holds it: not followed")
+            return []
+        if not self.target_ships(target, is_folder):
+            self.report(Code.LINK_NOT_FOLLOWED, relative,
+                        f"is a link to `{target}`, which the build context leaves out: not shipped")
+            return []
+        if not is_folder:
+            self.add(relative, status.st_size)
             return []
         self.linked_folders += 1
         if self.linked_folders > MAX_LINKED_FOLDERS:
