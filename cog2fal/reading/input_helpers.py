@@ -17,6 +17,7 @@ import libcst as cst
 
 from cog2fal.reading.bindings import Bindings, dotted_name
 from cog2fal.reading.folding import Folder, NotFoldable, ReturnedCall
+from cog2fal.reading.module_level import top_level_assignments, top_level_definition
 from cog2fal.reading.source import SourceFile
 
 
@@ -29,28 +30,12 @@ class HelperCall:
     reason: str | None = None
 
 
-def _top_level(module: cst.Module, kind: type, name: str) -> cst.CSTNode | None:
-    """The last top-level definition of `name` of `kind` (inside `if`/`try` too), as at run time."""
-    found = None
-    for statement in module.body:
-        candidates = list(statement.body.body) if isinstance(statement, (cst.If, cst.Try)) else [statement]
-        for node in candidates:
-            if isinstance(node, (cst.ClassDef, cst.FunctionDef)) and node.name.value == name:
-                found = node if isinstance(node, kind) else None
-    return found
-
-
 def module_value(module: cst.Module, name: str) -> cst.BaseExpression | None:
     """What `NAME = value` assigns at the top level; the last assignment wins."""
     found = None
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
-                [small.target] if isinstance(small, cst.AnnAssign) and small.value is not None else []
-            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
-                found = small.value  # type: ignore[union-attr]
+    for assigned, value in top_level_assignments(module):
+        if assigned == name:
+            found = value
     return found
 
 
@@ -66,13 +51,13 @@ def owner_class(owner: str, source: SourceFile, bindings: Bindings) -> tuple[cst
     """The local class `owner` names, and whether `owner` is an instance of it (not the class)."""
     if owner in bindings.names:  # imported: not this file's
         return None
-    cls = _top_level(source.module, cst.ClassDef, owner)
+    cls = top_level_definition(source.module, owner)
     if isinstance(cls, cst.ClassDef):
         return cls, False
     class_name = _instance_of(source.module, owner)
     if class_name is None or class_name in bindings.names:
         return None
-    cls = _top_level(source.module, cst.ClassDef, class_name)
+    cls = top_level_definition(source.module, class_name)
     return (cls, True) if isinstance(cls, cst.ClassDef) else None
 
 
@@ -88,7 +73,7 @@ def _helper(call: cst.Call, source: SourceFile, bindings: Bindings) -> tuple[cst
     if "." not in name:
         if name in bindings.names:
             return None
-        func = _top_level(source.module, cst.FunctionDef, name)
+        func = top_level_definition(source.module, name)
         return (func, False) if isinstance(func, cst.FunctionDef) else None
     owner_name, attr = name.split(".")
     owner = owner_class(owner_name, source, bindings)

@@ -16,6 +16,7 @@ from cog2fal.reading.bindings import Bindings, bindings_before, has_future_annot
 from cog2fal.reading.cog_api import LEGACY_BASES, legacy_input, legacy_input_name
 from cog2fal.reading.folding import Folder
 from cog2fal.reading.inputs import InputReader
+from cog2fal.reading.module_level import top_level_assignments, top_level_definition
 from cog2fal.reading.source import SourceFile
 
 _MODEL_BASES = {"cog.BaseModel", "pydantic.BaseModel"}
@@ -24,19 +25,7 @@ _METRIC_NAMES = ("current_scope", "emit_metric", "record_metric")
 
 def module_constants(module: cst.Module) -> dict[str, str]:
     """Top-level `NAME = expr` assignments as source text, for constant folding."""
-    constants: dict[str, str] = {}
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign):
-                for target in small.targets:
-                    if isinstance(target.target, cst.Name):
-                        constants[target.target.value] = module.code_for_node(small.value)
-            elif isinstance(small, cst.AnnAssign) and small.value is not None and \
-                    isinstance(small.target, cst.Name):
-                constants[small.target.value] = module.code_for_node(small.value)
-    return constants
+    return {name: module.code_for_node(value) for name, value in top_level_assignments(module)}
 
 
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum")
@@ -61,18 +50,6 @@ def module_enums(module: cst.Module) -> dict[str, list[tuple[str, str]]]:
                         members.append((small.targets[0].target.value, module.code_for_node(small.value)))
         enums[statement.name.value] = members
     return enums
-
-
-def _top_level(module: cst.Module, name: str) -> cst.ClassDef | cst.FunctionDef | None:
-    found = None
-    for statement in module.body:
-        candidates = [statement]
-        if isinstance(statement, (cst.If, cst.Try)):
-            candidates = list(statement.body.body)
-        for node in candidates:
-            if isinstance(node, (cst.ClassDef, cst.FunctionDef)) and node.name.value == name:
-                found = node  # the last definition wins, as at run time
-    return found
 
 
 def _is_class_var(module: cst.Module, annotation: cst.BaseExpression) -> bool:
@@ -136,7 +113,7 @@ class PredictorAnalyzer:
         return None
 
     def local_class(self, name: str) -> cst.ClassDef | None:
-        node = _top_level(self.module, name)
+        node = top_level_definition(self.module, name)
         return node if isinstance(node, cst.ClassDef) else None
 
     def class_chain(self, cls: cst.ClassDef, seen: set[str] | None = None) -> list[cst.ClassDef]:
@@ -171,7 +148,7 @@ class PredictorAnalyzer:
 
     def analyze(self, name: str, role: str) -> Entrypoint:
         key = "train" if role == "train" else "predict"
-        target = _top_level(self.module, name)
+        target = top_level_definition(self.module, name)
         if target is None:
             defined = [n.name.value for n in self.module.body
                        if isinstance(n, (cst.ClassDef, cst.FunctionDef))]
