@@ -40,7 +40,7 @@ _docker_engine_data_root() {  # _docker_engine_data_root STATE: prints the data 
     return
   fi
   local free_kb
-  free_kb="$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')"
+  free_kb="$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" || free_kb=0  # no /dev/shm
   if [ "${COG2FAL_DOCKER_TMPFS:-1}" != 0 ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] \
       && [ "${free_kb:-0}" -ge $(( ${COG2FAL_DOCKER_TMPFS_MIN_GB:-6} * 1024 * 1024 )) ]; then
     mktemp -d /dev/shm/cog2fal-docker.XXXXXX
